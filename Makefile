@@ -1,0 +1,63 @@
+# The course's commands. `make lab` opens the course; `make test` runs every check.
+# Both set up everything first, on a fresh machine with Python 3.11+.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KERNEL := $(VENV)/kernel
+STAMP  := $(VENV)/.course-installed
+LESSON ?= lessons/00-introduction.ipynb
+PORT   ?= 8888
+# pytest's own arguments can be added: make test PYTEST_ARGS="-k aplastic"
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint bench site setup lock clean notebooks
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml tools/course_env.py
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "The course needs Python 3.11 or newer; found %d.%d. Run: make PYTHON=python3.11 ..." % v[:2])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python tools/course_env.py kernel --venv $(KERNEL) --prefix $(VENV)
+	@touch $@
+
+## Open the course in JupyterLab on 127.0.0.1 (token kept: open the URL it prints).
+lab: setup
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=$(CURDIR) $(LESSON)
+
+## Every check: ruff, unit and property tests, the lessons under nbval, the browser suite.
+test: setup
+	$(BIN)/ruff check widgets tests tools benchmarks lessons
+	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
+	$(BIN)/python tools/course_env.py check
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check widgets tests tools benchmarks lessons
+	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
+
+## Start-up and execution figures (a benchmark prints; it is not a timed test).
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+## Re-execute the lessons and store only the outputs of cells marked keep_output.
+notebooks: setup
+	$(BIN)/python tools/notebooks.py refresh lessons/*.ipynb
+
+## Regenerate the pins from requirements.in (needs the package registry).
+lock:
+	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	{ sed -n '1,3p' requirements.txt; build/lock-venv/bin/pip freeze --all \
+		| grep -v -E '^(pip|setuptools|wheel)=='; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt
+	$(PYTHON) tools/course_env.py environment-yml
+
+environment.yml: requirements.txt tools/course_env.py
+	$(PYTHON) tools/course_env.py environment-yml
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

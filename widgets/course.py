@@ -1,0 +1,173 @@
+"""What every lesson notebook uses besides its explorers.
+
+::
+
+    from widgets import course
+    lesson = course.Lesson("00-introduction")
+    lesson.questions("lineage")   # the section's predict / explore / explain questions
+    lesson.quiz()                 # the self-check quiz
+    lesson.references()           # the lesson's references, from the one bibliography
+    lesson.key_terms()            # the lesson's glossary terms
+
+Text lives in ``assets/`` (TOML), not in Python strings, so teachers can edit it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from .ui.assets import bibliography, glossary, lesson_data
+from .ui.quiz import Quiz
+from .ui.theme import presentation
+
+__all__ = ["HTMLBlock", "Lesson", "format_reference", "presentation"]
+
+STAGES = ("predict", "explore", "explain")
+STAGE_LABELS = {
+    "predict": "Predict",
+    "explore": "Explore",
+    "explain": "Explain",
+}
+GLOSSARY_NOTEBOOK = "00-introduction.ipynb"
+
+
+class HTMLBlock:
+    """A block of HTML that displays in a notebook and reads as plain text elsewhere."""
+
+    def __init__(self, body: str, text: str) -> None:
+        self.body = body
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def format_reference(key: str) -> tuple[str, str]:
+    """One bibliography entry as (HTML, plain text); ``ValueError`` for an unknown key."""
+    entries = bibliography()
+    if key not in entries:
+        raise ValueError(f"citation key {key!r} is not in assets/bibliography.toml")
+    e = entries[key]
+    where = f"{e['journal']} {e['year']}"
+    if e.get("volume"):
+        where += f";{e['volume']}"
+    if e.get("pages"):
+        where += f":{e['pages']}"
+    ids = []
+    if e.get("doi"):
+        ids.append(f"doi:{e['doi']}")
+    if e.get("pmid"):
+        ids.append(f"PMID {e['pmid']}")
+    text = f"{e['authors']} {e['title']}. {where}." + (f" {'; '.join(ids)}." if ids else "")
+    link_ids = []
+    if e.get("doi"):
+        doi = html.escape(e["doi"])
+        link_ids.append(f"<a href='https://doi.org/{doi}' target='_blank'>doi:{doi}</a>")
+    if e.get("pmid"):
+        link_ids.append(f"PMID {html.escape(str(e['pmid']))}")
+    body = (
+        f"{html.escape(e['authors'])} <i>{html.escape(e['title'])}</i>. "
+        f"{html.escape(where)}." + (f" {'; '.join(link_ids)}." if link_ids else "")
+    )
+    return body, text
+
+
+def glossary_anchor(term_id: str) -> str:
+    """The HTML id of a glossary entry (lesson 00 holds the whole glossary)."""
+    return f"glossary-{term_id}"
+
+
+def glossary_block(term_ids: Iterable[str] | None = None, *, link: bool = False) -> HTMLBlock:
+    """Glossary entries (all of them when ``term_ids`` is None), alphabetical."""
+    entries = glossary()
+    ids = list(entries) if term_ids is None else list(term_ids)
+    unknown = [t for t in ids if t not in entries]
+    if unknown:
+        raise ValueError(f"glossary terms not in assets/glossary.toml: {', '.join(unknown)}")
+    ids.sort(key=lambda t: entries[t]["term"].lower())
+    rows, lines = [], []
+    for term_id in ids:
+        entry = entries[term_id]
+        name = html.escape(entry["term"])
+        if link:
+            href = f"{GLOSSARY_NOTEBOOK}#{glossary_anchor(term_id)}"
+            name = f"<a href='{href}'>{name}</a>"
+        rows.append(
+            f"<dt id='{glossary_anchor(term_id)}'><b>{name}</b></dt>"
+            f"<dd>{html.escape(entry['definition'])}</dd>"
+        )
+        lines.append(f"{entry['term']}: {entry['definition']}")
+    return HTMLBlock(f"<dl class='course-glossary'>{''.join(rows)}</dl>", "\n".join(lines))
+
+
+class Lesson:
+    """One lesson's data (assets/lessons/<id>.toml) and the blocks rendered from it."""
+
+    def __init__(self, lesson_id: str) -> None:
+        self.id = lesson_id
+        self.data: dict[str, Any] = lesson_data(lesson_id)
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    def guiding_questions(self, section: str | None = None) -> list[dict[str, Any]]:
+        """The guiding questions of one section (or all), in predict-explore-explain order."""
+        found = [g for g in self.data.get("guiding", []) if section in (None, g["section"])]
+        if section is not None and not found:
+            sections = sorted({g["section"] for g in self.data.get("guiding", [])})
+            raise ValueError(f"section must be one of {', '.join(sections)}; got {section!r}")
+        return sorted(found, key=lambda g: STAGES.index(g["stage"])) if section else found
+
+    def questions(self, section: str, stages: str = "predict explore explain") -> HTMLBlock:
+        """A section's guiding questions (some ``stages`` only), model answers behind a click.
+
+        Show the *predict* question before the explorer and the others after it:
+        ``lesson.questions("journey", "predict")``, then
+        ``lesson.questions("journey", "explore explain")``.
+        """
+        wanted = stages.split()
+        unknown = [s for s in wanted if s not in STAGES]
+        if unknown:
+            raise ValueError(f"stages must be among {', '.join(STAGES)}; got {stages!r}")
+        items, lines = [], []
+        for g in self.guiding_questions(section):
+            if g["stage"] not in wanted:
+                continue
+            label = STAGE_LABELS[g["stage"]]
+            items.append(
+                f"<li><b>{label}.</b> {html.escape(g['question'])}"
+                f"<details><summary>Compare with a model answer</summary>"
+                f"<p>{html.escape(g['model_answer'])}</p></details></li>"
+            )
+            lines.append(f"{label}. {g['question']}")
+        body = (
+            "<div class='course-questions' style='border-left:4px solid #0072B2;"
+            "padding:4px 12px;margin:6px 0'><p><b>Think it through</b></p>"
+            f"<ol>{''.join(items)}</ol></div>"
+        )
+        return HTMLBlock(body, "\n".join(lines))
+
+    def quiz(self) -> Quiz:
+        """The lesson's self-check quiz."""
+        return Quiz(self.data["quiz"])
+
+    def references(self) -> HTMLBlock:
+        """The lesson's references, numbered, from the course bibliography."""
+        formatted = [format_reference(key) for key in self.data["references"]]
+        body = "<ol class='course-references'>" + "".join(f"<li>{b}</li>" for b, _ in formatted)
+        text = "\n".join(f"{i}. {t}" for i, (_, t) in enumerate(formatted, 1))
+        return HTMLBlock(body + "</ol>", text)
+
+    def key_terms(self) -> HTMLBlock:
+        """The glossary entries this lesson uses, linked to the whole glossary in lesson 00."""
+        return glossary_block(self.data.get("glossary", []), link=self.id != "00-introduction")
+
+    def glossary(self) -> HTMLBlock:
+        """The whole course glossary."""
+        return glossary_block(None)

@@ -1,0 +1,205 @@
+"""Lesson 00: the cell family tree, the transplant journey, and which transplant fits.
+
+Pure functions: no widgets, no plotting, no file reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ._validate import check_choice, check_flag, check_range
+from .published import (
+    GRAFT_SOURCES,
+    INFECTION_PHASES,
+    NEUTROPHIL_RECOVERY_MEDIAN_DAYS,
+    PLATELET_RECOVERY_MEDIAN_DAYS,
+    InfectionPhase,
+)
+
+__all__ = [
+    "JourneyDay",
+    "TransplantChoice",
+    "choose_transplant",
+    "infection_phase",
+    "journey_day",
+    "lineage_path",
+    "tree_positions",
+]
+
+
+def lineage_path(parents: Mapping[str, str | None], cell: str) -> list[str]:
+    """The chain of cells from the stem cell (the root) down to ``cell``.
+
+    ``parents`` maps each cell to the cell it comes from (``None`` for the root).
+    """
+    check_choice("cell", cell, parents)
+    path = [cell]
+    seen = {cell}
+    while (parent := parents[path[-1]]) is not None:
+        if parent not in parents:
+            raise ValueError(f"parent of {path[-1]!r} must be one of the cells; got {parent!r}")
+        if parent in seen:
+            raise ValueError(f"the lineage has a loop through {parent!r}")
+        seen.add(parent)
+        path.append(parent)
+    return path[::-1]
+
+
+def tree_positions(parents: Mapping[str, str | None]) -> dict[str, tuple[float, float]]:
+    """x, y positions for drawing a family tree: the root on top, leaves evenly spaced.
+
+    Each leaf takes the next slot from left to right; a parent sits above the middle
+    of its children. ``y`` is minus the depth.
+    """
+    children: dict[str | None, list[str]] = {}
+    for cell, parent in parents.items():
+        children.setdefault(parent, []).append(cell)
+    roots = children.get(None, [])
+    if len(roots) != 1:
+        raise ValueError(f"parents must name exactly one root (parent None); found {len(roots)}")
+    positions: dict[str, tuple[float, float]] = {}
+    next_leaf = [0.0]
+
+    def place(cell: str, depth: int) -> float:
+        kids = children.get(cell, [])
+        if not kids:
+            x = next_leaf[0]
+            next_leaf[0] += 1.0
+        else:
+            xs = [place(kid, depth + 1) for kid in kids]
+            x = (min(xs) + max(xs)) / 2.0
+        positions[cell] = (x, -float(depth))
+        return x
+
+    place(roots[0], 0)
+    if len(positions) != len(parents):
+        raise ValueError("every cell's parent chain must lead to the root")
+    return positions
+
+
+def infection_phase(day: float) -> InfectionPhase:
+    """The phase of infection risk on ``day`` after an allogeneic transplant.
+
+    Phases and their germs from Tomblyn et al., Biol Blood Marrow Transplant 2009.
+    """
+    check_range("day", day, 0, None, unit="days after infusion")
+    for phase in INFECTION_PHASES:
+        if phase.end_day is None or day < phase.end_day:
+            return phase
+    raise AssertionError("the last phase is open-ended")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class JourneyDay:
+    """Where a patient is on ``day`` after an allogeneic graft from ``graft_source``."""
+
+    day: float
+    graft_source: str
+    phase: InfectionPhase
+    neutrophil_median_day: float
+    platelet_median_day: float | None
+    neutrophils_recovered: bool
+    platelets_recovered: bool | None
+
+
+def journey_day(day: float, graft_source: str = "bone_marrow") -> JourneyDay:
+    """The typical state of a patient ``day`` days after infusion.
+
+    "Recovered" compares the day with the published median day of recovery for
+    the graft source (half of patients recover later): neutrophils and platelets
+    after sibling blood or marrow grafts, Champlin et al., Blood 2000; double cord
+    blood, Barker et al., Blood 2005; haploidentical marrow, Symons et al., Blood
+    Adv 2020. Infection phases: Tomblyn et al. 2009.
+    """
+    day = check_range("day", day, 0, 3650, unit="days after infusion")
+    graft_source = check_choice("graft_source", graft_source, GRAFT_SOURCES)
+    neutrophil_day = float(NEUTROPHIL_RECOVERY_MEDIAN_DAYS[graft_source].value)
+    platelet = PLATELET_RECOVERY_MEDIAN_DAYS.get(graft_source)
+    platelet_day = None if platelet is None else float(platelet.value)
+    return JourneyDay(
+        day=day,
+        graft_source=graft_source,
+        phase=infection_phase(day),
+        neutrophil_median_day=neutrophil_day,
+        platelet_median_day=platelet_day,
+        neutrophils_recovered=day >= neutrophil_day,
+        platelets_recovered=None if platelet_day is None else day >= platelet_day,
+    )
+
+
+@dataclass(frozen=True)
+class TransplantChoice:
+    """Which kind of transplant fits a patient, the path of questions that decided it, and why."""
+
+    kind: str  # "autologous", "allogeneic" or "allogeneic (alternative donor)"
+    path: tuple[str, ...]  # decision nodes visited, ending with the outcome node
+    reason: str
+    trade_offs: str
+
+
+def choose_transplant(
+    *, disease_in_stem_cells: bool, own_cells_healthy: bool, matched_donor: bool
+) -> TransplantChoice:
+    """Autologous or allogeneic: the textbook reasoning, simplified for teaching.
+
+    * If the disease lives in the blood-forming stem cells themselves (marrow
+      failure, an inherited blood or immune disease) or the patient's own stem
+      cells cannot be collected healthy, the new marrow must come from someone
+      else: an allogeneic transplant, from a matched donor when there is one,
+      otherwise from an alternative donor (haploidentical relative, cord blood);
+      for some inherited diseases, gene therapy of the patient's own cells
+      (lesson 03) is the other road.
+    * Otherwise the patient's own collected stem cells can rebuild the marrow
+      after high-dose treatment: an autologous transplant (the autoimmune reset
+      of lesson 02).
+    """
+    disease_in_stem_cells = check_flag("disease_in_stem_cells", disease_in_stem_cells)
+    own_cells_healthy = check_flag("own_cells_healthy", own_cells_healthy)
+    matched_donor = check_flag("matched_donor", matched_donor)
+    allogeneic_trade = (
+        "A donor's healthy stem cells and immune system replace the patient's; the new "
+        "immune system can attack leftover disease (graft-versus-leukaemia), but it can "
+        "also attack the patient (graft-versus-host disease), the graft can be rejected, "
+        "and immunosuppression is needed for months."
+    )
+    if not disease_in_stem_cells and own_cells_healthy:
+        return TransplantChoice(
+            kind="autologous",
+            path=("disease", "own_cells", "autologous"),
+            reason=(
+                "The stem cells are not where the disease lives and the patient's own can be "
+                "collected healthy, so they can be stored, given back after high-dose "
+                "treatment, and rebuild the marrow and immune system."
+            ),
+            trade_offs=(
+                "No donor search, no rejection and no graft-versus-host disease; but no "
+                "donor immune attack on the disease either, and any diseased cells collected "
+                "with the graft go back in."
+            ),
+        )
+    first = ("disease", "donor") if disease_in_stem_cells else ("disease", "own_cells", "donor")
+    why = (
+        "The disease lives in the patient's own stem cells, so giving them back would give "
+        "the disease back."
+        if disease_in_stem_cells
+        else "The patient's own stem cells cannot be collected healthy."
+    )
+    if matched_donor:
+        return TransplantChoice(
+            kind="allogeneic",
+            path=(*first, "allogeneic"),
+            reason=f"{why} A matched donor's stem cells can replace them.",
+            trade_offs=allogeneic_trade,
+        )
+    return TransplantChoice(
+        kind="allogeneic (alternative donor)",
+        path=(*first, "alternative"),
+        reason=(
+            f"{why} With no matched donor, a half-matched (haploidentical) relative or "
+            "cord blood can be the donor; for some inherited diseases, correcting the "
+            "patient's own stem cells by gene therapy is the other road (lesson 03)."
+        ),
+        trade_offs=allogeneic_trade
+        + " A mismatched donor raises these risks and calls for stronger prevention.",
+    )

@@ -1,0 +1,193 @@
+"""The explorer pattern and the one registry of every explorer in the course.
+
+An explorer is a control panel beside one plotly ``FigureWidget`` and a one-line
+text readout of what the figure shows. Data flows one way: a control moves ->
+``compute`` calls the pure science functions -> ``update_figure`` changes the
+figure in place (``batch_update``) -> the readout says what changed.
+
+The figure is built in its final state before it is displayed (a change made
+to a FigureWidget before display is not part of its synced state), and after
+every update the figure's synced state is brought up to date without sending
+it again, so a page reload or a second view shows the current figure.
+
+Subclasses declare ``explorer_id``, ``lesson``, ``title`` and ``main_control``
+and are registered with ``@register``; the browser suite, the benchmark and
+the tests find every explorer of a lesson through ``explorers_for``.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import pkgutil
+from copy import deepcopy
+from typing import Any, ClassVar
+
+import ipywidgets as w
+import plotly.graph_objects as go
+
+from .controls import ControlPanel
+
+__all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
+
+_REGISTRY: dict[str, type[Explorer]] = {}
+_NOT_LESSON_MODULES = {"science", "ui", "course"}
+
+
+def register(cls: type[Explorer]) -> type[Explorer]:
+    """Class decorator: add an explorer to the course's registry (ids are unique)."""
+    for attribute in ("explorer_id", "lesson", "title", "main_control"):
+        if not getattr(cls, attribute, None):
+            raise TypeError(f"{cls.__name__} must define {attribute}")
+    existing = _REGISTRY.get(cls.explorer_id)
+    if existing is not None and existing.__qualname__ != cls.__qualname__:
+        raise ValueError(f"explorer id {cls.explorer_id!r} is used by {existing.__name__} too")
+    _REGISTRY[cls.explorer_id] = cls
+    return cls
+
+
+def _import_lesson_modules() -> None:
+    import widgets
+
+    for info in pkgutil.iter_modules(widgets.__path__):
+        if info.name.startswith("_") or info.name in _NOT_LESSON_MODULES:
+            continue
+        importlib.import_module(f"widgets.{info.name}")
+
+
+def all_explorers() -> list[type[Explorer]]:
+    """Every registered explorer of every lesson, in lesson order."""
+    _import_lesson_modules()
+    return sorted(_REGISTRY.values(), key=lambda cls: cls.lesson)
+
+
+def explorers_for(lesson_id: str) -> list[type[Explorer]]:
+    """The explorers a lesson declares, in the order they were defined."""
+    return [cls for cls in all_explorers() if cls.lesson == lesson_id]
+
+
+def remember_figure_state(figure: go.FigureWidget) -> None:
+    """Make the figure's synced state match what its views now show, without resending it.
+
+    plotly sends in-place updates to the browser as restyle/relayout messages and
+    syncs its full ``_widget_data``/``_widget_layout`` state only at construction,
+    so a view created later (a page reload, Voila, a second display) would show
+    the first state. ipywidgets' property lock marks the new state as already
+    known to the front end, so the trait changes without a message, and a view
+    that asks for the state later gets the current one.
+    """
+    data = deepcopy(figure._data)
+    layout = deepcopy(figure._layout_obj._props)
+    state = {}
+    for name, value in (("_widget_data", data), ("_widget_layout", layout)):
+        to_json = figure.trait_metadata(name, "to_json", figure._trait_to_json)
+        state[name] = to_json(value, figure)
+    with figure._lock_property(**state):
+        figure._widget_data = data
+        figure._widget_layout = layout
+
+
+class Explorer:
+    """Controls beside one figure updated in place, and a readout of what it shows."""
+
+    explorer_id: ClassVar[str]
+    lesson: ClassVar[str]
+    title: ClassVar[str]
+    #: Name of the control a learner changes most (a slider where there is one).
+    main_control: ClassVar[str]
+    #: Shown under the figure: what the model is (say "teaching model" where it is one).
+    caption: ClassVar[str] = ""
+    #: Bibliography keys of the published values this explorer shows.
+    sources: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, **values: Any) -> None:
+        self.panel = ControlPanel(
+            self.make_controls(), presets=self.presets(), on_change=self.refresh
+        )
+        if values:
+            self.panel.set_values(values, notify=False)
+        self.state = self.compute(**self.panel.values())
+        # Built in its final state before display (see the module docstring).
+        self.figure = go.FigureWidget(self.build_figure(self.state))
+        self.figure.add_class("explorer-figure")
+        self.readout = w.HTML(self._readout_html(self.describe(self.state)))
+        self.readout.add_class("explorer-readout")
+        self.panel.controls[self.main_control].add_class("main-control")
+        parts: list[w.Widget] = [self.figure, self.readout]
+        if self.caption:
+            caption = w.HTML(f"<p class='explorer-caption'>{self.caption}</p>")
+            caption.add_class("explorer-caption")
+            parts.append(caption)
+        self.widget = w.Box(
+            [self.panel.widget, w.VBox(parts)],
+            layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
+        )
+        self.widget.add_class("course-explorer")
+        self.widget.add_class(f"explorer-{self.explorer_id.replace('.', '-')}")
+
+    # -- what a subclass provides ----------------------------------------------------
+    def make_controls(self) -> dict[str, w.ValueWidget]:
+        """Name -> control, in display order."""
+        raise NotImplementedError
+
+    def presets(self) -> dict[str, dict[str, Any]]:
+        """Named real scenarios: name -> {control name: value}."""
+        return {}
+
+    def compute(self, **values: Any) -> Any:
+        """Call the science functions for these control values; return what the figure needs."""
+        raise NotImplementedError
+
+    def build_figure(self, state: Any) -> go.Figure:
+        """The whole figure for ``state`` (used once, before display)."""
+        raise NotImplementedError
+
+    def update_figure(self, state: Any) -> None:
+        """Change ``self.figure`` in place for ``state`` (called inside ``batch_update``)."""
+        raise NotImplementedError
+
+    def describe(self, state: Any) -> str:
+        """One line of plain text saying what the figure shows."""
+        raise NotImplementedError
+
+    # -- the pattern --------------------------------------------------------------------
+    @property
+    def main(self) -> w.ValueWidget:
+        """The main control."""
+        return self.panel.controls[self.main_control]
+
+    @property
+    def readout_text(self) -> str:
+        """The readout as plain text."""
+        return self._readout_plain
+
+    def _readout_html(self, text: str, *, error: bool = False) -> str:
+        self._readout_plain = text
+        colour = "#B00020" if error else "inherit"
+        return (
+            f"<div role='status' aria-live='polite' style='color:{colour}'>"
+            f"{html.escape(text)}</div>"
+        )
+
+    def refresh(self) -> None:
+        """Recompute for the current controls and update the figure and readout in place."""
+        try:
+            state = self.compute(**self.panel.values())
+        except ValueError as error:  # keep the last good figure; say what is wrong
+            self.readout.value = self._readout_html(f"Cannot show this: {error}", error=True)
+            return
+        self.state = state
+        with self.figure.batch_update():
+            self.update_figure(state)
+        remember_figure_state(self.figure)
+        self.readout.value = self._readout_html(self.describe(state))
+
+    def set(self, **values: Any) -> None:
+        """Set controls by name (checked against their ranges) and update once."""
+        self.panel.set_values(values)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.explorer_id}: {self.readout_text}>"

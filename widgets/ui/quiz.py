@@ -1,0 +1,156 @@
+"""Self-check quizzes: multiple-choice and numeric questions read from ``assets/lessons``.
+
+Every answer gets feedback that says why. A numeric question has an answer, a
+stated tolerance and a unit, and feedback for too low, right and too high.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Feedback", "Quiz", "grade", "validate_question"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer and the reason for it."""
+
+    correct: bool
+    text: str
+
+
+def validate_question(question: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` (naming the question and the field) if a quiz entry is incomplete."""
+    qid = question.get("id", "?")
+    kind = question.get("kind")
+    if not str(question.get("question", "")).strip():
+        raise ValueError(f"quiz question {qid}: 'question' text is missing")
+    if kind == "choice":
+        choices = question.get("choices") or []
+        if len(choices) < 2:
+            raise ValueError(f"quiz question {qid}: needs at least 2 choices")
+        if sum(bool(c.get("correct")) for c in choices) != 1:
+            raise ValueError(f"quiz question {qid}: exactly one choice must be correct")
+        for number, c in enumerate(choices, 1):
+            if not str(c.get("text", "")).strip():
+                raise ValueError(f"quiz question {qid}: choice {number} has no text")
+            if not str(c.get("feedback", "")).strip():
+                raise ValueError(f"quiz question {qid}: choice {number} has no feedback")
+    elif kind == "numeric":
+        for field in ("answer", "tolerance"):
+            value = question.get(field)
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"quiz question {qid}: '{field}' must be a number")
+        if question["tolerance"] < 0:
+            raise ValueError(f"quiz question {qid}: 'tolerance' must be >= 0")
+        for field in ("unit", "feedback_low", "feedback_right", "feedback_high"):
+            if not str(question.get(field, "")).strip():
+                raise ValueError(f"quiz question {qid}: '{field}' is missing")
+    else:
+        raise ValueError(f"quiz question {qid}: 'kind' must be 'choice' or 'numeric'; got {kind!r}")
+
+
+def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
+    """The feedback for ``answer`` (a choice's index, or a number) to ``question``."""
+    if question["kind"] == "choice":
+        choices = question["choices"]
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
+        if not 0 <= answer < len(choices):
+            raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
+        chosen = choices[answer]
+        return Feedback(bool(chosen.get("correct")), chosen["feedback"])
+    if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+        raise ValueError(f"answer must be a number in {question['unit']}")
+    target, tolerance = question["answer"], question["tolerance"]
+    if answer < target - tolerance:
+        return Feedback(False, question["feedback_low"])
+    if answer > target + tolerance:
+        return Feedback(False, question["feedback_high"])
+    return Feedback(True, question["feedback_right"])
+
+
+class Quiz:
+    """A lesson's quiz as widgets: each question answers with feedback at once."""
+
+    def __init__(self, questions: Sequence[Mapping[str, Any]], *, title: str = "Check yourself"):
+        import ipywidgets as w
+
+        for question in questions:
+            validate_question(question)
+        self.questions = list(questions)
+        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")]
+        self.feedback: list[w.HTML] = []
+        self.inputs: list[w.Widget] = []
+        for number, question in enumerate(self.questions, 1):
+            feedback = w.HTML("")
+            feedback.add_class("quiz-feedback")
+            prompt = w.HTML(f"<p><b>{number}.</b> {html.escape(question['question'])}</p>")
+            if question["kind"] == "choice":
+                control = w.RadioButtons(
+                    options=[(c["text"], i) for i, c in enumerate(question["choices"])],
+                    value=None,
+                    layout=w.Layout(width="auto"),
+                )
+                control.observe(self._answer(number - 1), names="value")
+                row: w.Widget = control
+            else:
+                control = w.Text(
+                    value="",
+                    placeholder="type a number",
+                    description=f"Answer ({question['unit']})",
+                    style={"description_width": "initial"},
+                    continuous_update=False,
+                )
+                check = w.Button(description="Check", layout=w.Layout(width="80px"))
+                check.on_click(lambda _b, i=number - 1, c=control: self._show(i, c.value))
+                control.observe(self._answer(number - 1), names="value")
+                row = w.HBox([control, check])
+            control.add_class("quiz-input")
+            self.inputs.append(control)
+            self.feedback.append(feedback)
+            box = w.VBox([prompt, row, feedback])
+            box.add_class("course-quiz-question")
+            boxes.append(box)
+        self.widget = w.VBox(boxes)
+        self.widget.add_class("course-quiz")
+
+    def _answer(self, index: int):
+        def on_change(change: dict[str, Any]) -> None:
+            self._show(index, change["new"])
+
+        return on_change
+
+    def _show(self, index: int, answer: Any) -> None:
+        if answer is None or answer == "":
+            return
+        question = self.questions[index]
+        try:
+            if isinstance(answer, str):
+                try:
+                    answer = float(answer.strip().replace(",", ""))
+                except ValueError:
+                    raise ValueError(f"type a number in {question['unit']}") from None
+            result = grade(question, answer)
+        except ValueError as error:
+            self.feedback[index].value = f"<p style='color:#B00020'>{html.escape(str(error))}</p>"
+            return
+        verdict = "Right." if result.correct else "Not quite."
+        mark = "✔" if result.correct else "✘"
+        self.feedback[index].value = (
+            f"<p role='status' aria-live='polite'><b>{mark} {verdict}</b> "
+            f"{html.escape(result.text)}</p>"
+        )
+
+    def answer(self, number: int, answer: Any) -> str:
+        """Answer question ``number`` (from 1) as a learner would; return the feedback shown."""
+        control = self.inputs[number - 1]
+        control.value = str(answer) if self.questions[number - 1]["kind"] == "numeric" else answer
+        return self.feedback[number - 1].value
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,151 @@
+"""The course look: a colour-blind-safe palette, line styles, and a presentation look.
+
+The palette is Okabe & Ito's (2008) set of eight colours distinguishable with the
+common forms of colour blindness; every series also gets its own line style and
+marker so that colour never carries meaning alone.
+
+A teacher switches the presentation look (large fonts, high contrast, thick
+lines) on for every figure made afterwards with one call at the top of a lesson::
+
+    from widgets import course
+    course.presentation()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DASHES",
+    "MARKERS",
+    "PALETTE",
+    "SHADE",
+    "THRESHOLD",
+    "figure_layout",
+    "is_presentation",
+    "line_style",
+    "marker_style",
+    "presentation",
+    "style_css",
+]
+
+#: Okabe-Ito colours, in the order series use them.
+PALETTE = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow (only on dark backgrounds)
+)
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+#: Shading for risk windows and thresholds: grey works in every colour vision.
+SHADE = "rgba(120, 120, 120, 0.18)"
+THRESHOLD = "#444444"
+
+_state = {"presentation": False}
+
+_NORMAL = {"font": 13, "title": 16, "line": 2.5, "marker": 8}
+_PRESENTATION = {"font": 20, "title": 26, "line": 5.0, "marker": 14}
+
+
+def presentation(on: bool = True) -> None:
+    """Switch the large-font, high-contrast presentation look on (or off) for new figures.
+
+    Call it at the top of a lesson, before its explorers are created. It also
+    enlarges the controls' labels and the readouts (an HTML style is displayed).
+    """
+    _state["presentation"] = bool(on)
+    try:
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython ships with the kernel
+        return
+    display(HTML(style_css()))
+
+
+def is_presentation() -> bool:
+    """Whether the presentation look is on."""
+    return _state["presentation"]
+
+
+def _sizes() -> dict[str, float]:
+    return _PRESENTATION if is_presentation() else _NORMAL
+
+
+def style_css() -> str:
+    """The CSS for the controls and readouts in the current look."""
+    if not is_presentation():
+        return "<style>.course-explorer .explorer-readout {font-size: 1.05em;}</style>"
+    return (
+        "<style>"
+        ".course-explorer, .course-explorer .widget-label, .course-explorer .widget-readout,"
+        " .course-explorer .widget-dropdown select, .course-explorer .widget-toggle-button,"
+        " .course-quiz {font-size: 20px !important; color: #000;}"
+        ".course-explorer .explorer-readout {font-size: 22px; font-weight: 600;}"
+        "</style>"
+    )
+
+
+def line_style(index: int, *, width: float | None = None) -> dict[str, Any]:
+    """The colour, dash and width of series number ``index``."""
+    return {
+        "color": PALETTE[index % (len(PALETTE) - 1)],
+        "dash": DASHES[index % len(DASHES)],
+        "width": width if width is not None else _sizes()["line"],
+    }
+
+
+def marker_style(index: int) -> dict[str, Any]:
+    """The colour, symbol and size of marker series number ``index``."""
+    return {
+        "color": PALETTE[index % (len(PALETTE) - 1)],
+        "symbol": MARKERS[index % len(MARKERS)],
+        "size": _sizes()["marker"],
+    }
+
+
+def figure_layout(
+    title: str,
+    *,
+    x_title: str,
+    y_title: str,
+    height: int = 380,
+    width: int | None = 620,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A plotly layout in the course look: a title, labelled axes with units, white ground."""
+    sizes = _sizes()
+    high_contrast = is_presentation()
+    grid = "#bbbbbb" if high_contrast else "#e5e5e5"
+    axis = {
+        "showgrid": True,
+        "gridcolor": grid,
+        "linecolor": "#000000" if high_contrast else "#444444",
+        "linewidth": 2 if high_contrast else 1,
+        "ticks": "outside",
+        "zeroline": False,
+        "title": {"font": {"size": sizes["font"]}},
+    }
+    layout: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": sizes["title"]}, "x": 0.02, "xanchor": "left"},
+        "font": {"size": sizes["font"], "color": "#000000" if high_contrast else "#222222"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "height": int(height * (1.25 if high_contrast else 1.0)),
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+        "xaxis": {**axis, "title": {"text": x_title, "font": {"size": sizes["font"]}}},
+        "yaxis": {**axis, "title": {"text": y_title, "font": {"size": sizes["font"]}}},
+        "legend": {"font": {"size": sizes["font"]}, "bgcolor": "rgba(255,255,255,0.8)"},
+        "hoverlabel": {"font": {"size": sizes["font"]}},
+    }
+    if width is not None:
+        layout["width"] = int(width * (1.25 if high_contrast else 1.0))
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
