@@ -1,0 +1,64 @@
+"""Control panels: labelled sliders, presets checked up front, one callback per change, Reset."""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets.ui.controls import CUSTOM, ControlPanel, choice, slider, toggle
+
+
+def make_panel(calls: list[int], **kwargs):
+    controls = {
+        "dose": slider("CD34+ dose", "10⁶/kg", min=1, max=10, step=0.5, value=5),
+        "source": choice("Graft", [("Marrow", "bm"), ("Blood", "pb")], "bm"),
+        "donor": toggle("Donor", [("Yes", True), ("No", False)], True),
+    }
+    return ControlPanel(controls, on_change=lambda: calls.append(1), **kwargs)
+
+
+def test_slider_label_carries_the_unit_and_rejects_a_start_outside_its_range():
+    assert slider("Platelets", "×10⁹/L", min=0, max=100, step=1, value=20).description == (
+        "Platelets (×10⁹/L)"
+    )
+    with pytest.raises(ValueError, match=r"Platelets must start in \[0, 100\]"):
+        slider("Platelets", "×10⁹/L", min=0, max=100, step=1, value=200)
+
+
+def test_a_learner_move_calls_back_once():
+    calls: list[int] = []
+    panel = make_panel(calls)
+    panel.controls["dose"].value = 6
+    assert calls == [1]
+    assert panel.values() == {"dose": 6, "source": "bm", "donor": True}
+
+
+def test_set_values_checks_then_calls_back_once():
+    calls: list[int] = []
+    panel = make_panel(calls)
+    panel.set_values({"dose": 2, "source": "pb"})
+    assert calls == [1]
+    with pytest.raises(ValueError, match=r"dose must be in \[1, 10\]; got 50"):
+        panel.set_values({"dose": 50})
+    with pytest.raises(ValueError, match="source must be one of 'bm', 'pb'"):
+        panel.set_values({"source": "cord"})
+    with pytest.raises(ValueError, match="unknown control 'age'"):
+        panel.set_values({"age": 3})
+    assert panel.values()["dose"] == 2  # a refused change leaves the panel as it was
+
+
+def test_a_bad_preset_is_refused_when_the_panel_is_built():
+    with pytest.raises(ValueError, match=r"preset 'Huge dose': dose must be in \[1, 10\]"):
+        make_panel([], presets={"Huge dose": {"dose": 99}})
+
+
+def test_presets_and_reset():
+    calls: list[int] = []
+    panel = make_panel(calls, presets={"Blood graft, high dose": {"source": "pb", "dose": 8}})
+    panel.preset_menu.value = "Blood graft, high dose"
+    assert panel.values() == {"dose": 8, "source": "pb", "donor": True}
+    assert calls == [1]
+    panel.controls["dose"].value = 7  # a learner's own change shows as Custom
+    assert panel.preset_menu.value == CUSTOM
+    panel.reset_button.click()
+    assert panel.values() == {"dose": 5, "source": "bm", "donor": True}
+    assert len(calls) == 3
