@@ -8,6 +8,8 @@ KERNEL := $(VENV)/kernel
 STAMP  := $(VENV)/.course-installed
 LESSON ?= lessons/00-introduction.ipynb
 PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # pytest's own arguments can be added: make test PYTEST_ARGS="-k aplastic"
 PYTEST_ARGS ?=
 
@@ -26,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml tools/course_env.py
 ## Open the course in JupyterLab on 127.0.0.1 (token kept: open the URL it prints).
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=$(CURDIR) $(LESSON)
+		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LESSON)
 
 ## Every check: ruff, unit and property tests, the lessons under nbval, the browser suite.
 test: setup
