@@ -6,6 +6,7 @@ import json
 import re
 
 import ipywidgets as w
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -60,12 +61,19 @@ def test_moving_the_main_control_updates_figure_readout_and_synced_state():
     assert list(state["_widget_data"][0]["y"]) == [0, 2, 4, 6, 8]
 
 
-def test_remember_figure_state_sends_no_message():
-    explorer = Line()
+@pytest.mark.parametrize("as_array", [False, True])
+def test_remember_figure_state_sends_no_message(as_array):
+    figure = go.FigureWidget(go.Figure(go.Scatter(x=np.arange(61), y=np.zeros(61))))
+    new_y = np.linspace(0.0, 1.0, 61)
+    with figure.batch_update():
+        figure.data[0].y = new_y if as_array else new_y.tolist()
     sent = []
-    explorer.figure.send_state = lambda key=None: sent.append(key)  # type: ignore[method-assign]
-    explorer_module.remember_figure_state(explorer.figure)
-    assert sent == []
+    figure.send_state = lambda key=None: sent.append(key)  # type: ignore[method-assign]
+    explorer_module.remember_figure_state(figure)
+    assert sent == [], "the whole figure state was sent again"
+    y = figure.get_state()["_widget_data"][0]["y"]
+    got = np.frombuffer(y["buffer"], dtype=y["dtype"]) if isinstance(y, dict) else np.array(y)
+    np.testing.assert_allclose(got, new_y)
 
 
 def test_a_model_error_keeps_the_last_figure_and_says_why():

@@ -66,6 +66,15 @@ def explorers_for(lesson_id: str) -> list[type[Explorer]]:
     return [cls for cls in all_explorers() if cls.lesson == lesson_id]
 
 
+def _as_received(value: Any) -> Any:
+    """A serialized state as the front end would send it back: tuples become lists."""
+    if isinstance(value, dict):
+        return {key: _as_received(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_received(item) for item in value]
+    return value
+
+
 def remember_figure_state(figure: go.FigureWidget) -> None:
     """Make the figure's synced state match what its views now show, without resending it.
 
@@ -81,7 +90,7 @@ def remember_figure_state(figure: go.FigureWidget) -> None:
     state = {}
     for name, value in (("_widget_data", data), ("_widget_layout", layout)):
         to_json = figure.trait_metadata(name, "to_json", figure._trait_to_json)
-        state[name] = to_json(value, figure)
+        state[name] = _as_received(to_json(value, figure))
     with figure._lock_property(**state):
         figure._widget_data = data
         figure._widget_layout = layout
