@@ -63,3 +63,30 @@ environment.yml: requirements.txt tools/course_env.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# -- Teachers and the cloud --------------------------------------------------------------
+.PHONY: guide app links hub-link
+APP_PORT ?= 8866
+
+## The teacher guide, docs/teacher-guide.md, rendered from assets/lessons/*.toml.
+guide:
+	$(PYTHON) tools/teacher_guide.py
+
+## A static HTML course in build/site/: reads without a kernel and without the internet.
+site: setup
+	$(BIN)/python tools/static_site.py --out build/site
+
+## The lessons as apps (Voila, settings in voila.json): no code, widgets live, on 127.0.0.1.
+app: setup
+	@echo "Lesson 00 as an app: http://127.0.0.1:$(APP_PORT)/voila/render/00-introduction.ipynb"
+	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT) lessons
+
+## Rewrite the README's Binder badges from public-address.toml (after a fork changes it).
+links:
+	$(PYTHON) tools/links.py readme
+
+## Print the nbgitpuller link for a JupyterHub: make hub-link HUB=https://hub.example.org
+## (APP=voila: the link opens lesson 00 as an app).
+APP ?= lab
+hub-link:
+	@$(PYTHON) tools/hub_link.py $(HUB) --app $(APP)

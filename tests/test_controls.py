@@ -62,3 +62,42 @@ def test_presets_and_reset():
     panel.reset_button.click()
     assert panel.values() == {"dose": 5, "source": "bm", "donor": True}
     assert len(calls) == 3
+
+
+def test_a_linked_slider_takes_the_range_of_its_leaders_value():
+    from widgets.ui.controls import SliderRange
+
+    ranges = {
+        "bm": SliderRange(1, 10, 0.5, 4, "10⁶/kg", "marrow"),
+        "cord": SliderRange(0.05, 0.5, 0.01, 0.2, "10⁶/kg", "cord blood"),
+    }
+    calls: list[int] = []
+    panel = ControlPanel(
+        {
+            "source": choice("Graft", [("Marrow", "bm"), ("Cord", "cord")], "bm"),
+            "dose": slider("Dose", "10⁶/kg", min=1, max=10, step=0.5, value=4),
+        },
+        presets={"Cord blood, small unit": {"source": "cord", "dose": 0.1}},
+        on_change=lambda: calls.append(1),
+        linked_ranges={"dose": ("source", ranges.__getitem__)},
+    )
+    panel.controls["source"].value = "cord"  # a learner switches the graft
+    dose = panel.controls["dose"]
+    assert (dose.min, dose.max, dose.value) == (0.05, 0.5, 0.2)
+    assert calls == [1]
+    panel.apply_preset("Cord blood, small unit")
+    assert panel.values() == {"source": "cord", "dose": 0.1}
+    panel.set_values({"source": "bm", "dose": 7})  # leader first, then the dose in its range
+    assert (dose.min, dose.max, dose.value) == (1, 10, 7)
+    with pytest.raises(ValueError, match=r"dose must be in \[0\.05, 0\.5\] 10⁶/kg for cord blood"):
+        panel.set_values({"source": "cord", "dose": 3})
+    with pytest.raises(ValueError, match=r"preset 'Bad': dose must be in \[1, 10\]"):
+        ControlPanel(
+            {
+                "source": panel.controls["source"],
+                "dose": slider("Dose", "", min=1, max=10, step=1, value=4),
+            },
+            presets={"Bad": {"source": "bm", "dose": 0.1}},
+            on_change=lambda: None,
+            linked_ranges={"dose": ("source", ranges.__getitem__)},
+        )

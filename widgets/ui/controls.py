@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
 
-__all__ = ["ControlPanel", "checkbox", "choice", "slider", "toggle"]
+__all__ = ["ControlPanel", "SliderRange", "checkbox", "choice", "slider", "toggle"]
 
 _STYLE = {"description_width": "initial"}
 _WIDE = w.Layout(width="100%", max_width="360px")
@@ -91,6 +92,18 @@ def _check_value(name: str, control: w.Widget, value: Any) -> None:
             raise ValueError(f"{name} must be {_allowed(control)}; got {value!r}")
 
 
+@dataclass(frozen=True)
+class SliderRange:
+    """A slider's range, step and starting value, where they depend on another control."""
+
+    min: float
+    max: float
+    step: float
+    value: float
+    unit: str = ""
+    context: str = ""  # words naming the other control's choice, for error messages
+
+
 class ControlPanel:
     """Named controls, preset scenarios and a Reset button, calling back once per change.
 
@@ -102,6 +115,11 @@ class ControlPanel:
         Scenario name -> {control name: value}; a scenario may set some controls only.
     on_change
         Called with no arguments after any change: a learner's move, a preset, a reset.
+    linked_ranges
+        Slider name -> (name of the control it depends on, function from that control's
+        value to a ``SliderRange``). When the other control changes, the slider takes the
+        new range and its starting value; values are checked against the range that
+        goes with the other control's value (for example a cell dose per graft source).
     """
 
     def __init__(
@@ -110,14 +128,24 @@ class ControlPanel:
         *,
         presets: Mapping[str, Mapping[str, Any]] | None = None,
         on_change: Callable[[], None],
+        linked_ranges: Mapping[str, tuple[str, Callable[[Any], SliderRange]]] | None = None,
     ) -> None:
         self.controls = dict(controls)
+        self.linked_ranges = dict(linked_ranges or {})
+        for name, (leader, _ranges) in self.linked_ranges.items():
+            if name not in self.controls or leader not in self.controls:
+                raise ValueError(f"linked range {name!r} <- {leader!r}: both must be controls")
+            self._apply_range(name, keep_value=True)
+            self.controls[leader].observe(
+                lambda change, name=name: self._leader_moved(name), names="value"
+            )
         self.presets = {name: dict(values) for name, values in (presets or {}).items()}
         for scenario, values in self.presets.items():
             self._check(values, where=f"preset {scenario!r}: ")
         self.defaults = {name: c.value for name, c in self.controls.items()}
         self._on_change = on_change
         self._muted = False
+        self._setting_many = False
 
         self.preset_menu = w.Dropdown(
             description="Scenario",
@@ -151,22 +179,68 @@ class ControlPanel:
         """The current value of every control, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
+    def _range_for(self, name: str, values: Mapping[str, Any] | None = None) -> SliderRange:
+        leader, ranges = self.linked_ranges[name]
+        leader_value = (values or {}).get(leader, self.controls[leader].value)
+        return ranges(leader_value)
+
     def _check(self, values: Mapping[str, Any], where: str = "") -> None:
         for name, value in values.items():
             if name not in self.controls:
                 known = ", ".join(self.controls)
                 raise ValueError(f"{where}unknown control {name!r}; the controls are {known}")
-            _check_value(where + name, self.controls[name], value)
+            if name not in self.linked_ranges:
+                _check_value(where + name, self.controls[name], value)
+        for name, value in values.items():
+            if name in self.linked_ranges:  # against the range of its leader's new value
+                r = self._range_for(name, values)
+                allowed = f"in [{r.min:g}, {r.max:g}]" + (f" {r.unit}" if r.unit else "")
+                allowed += f" for {r.context}" if r.context else ""
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ValueError(f"{where}{name} must be a number {allowed}; got {value!r}")
+                if not r.min <= value <= r.max:
+                    raise ValueError(f"{where}{name} must be {allowed}; got {value!r}")
+
+    def _apply_range(self, name: str, *, keep_value: bool = False) -> None:
+        """Give slider ``name`` the range that goes with its leader's value, muted."""
+        slider_ = self.controls[name]
+        r = self._range_for(name)
+        value = min(max(slider_.value, r.min), r.max) if keep_value else r.value
+        muted = getattr(self, "_muted", False)
+        self._muted = True
+        try:
+            # widen, set the value, then narrow, so the slider never clamps on the way
+            slider_.min = min(slider_.min, r.min)
+            slider_.max = max(slider_.max, r.max)
+            slider_.step = r.step
+            slider_.value = value
+            slider_.min, slider_.max = r.min, r.max
+        finally:
+            self._muted = muted
+
+    def _leader_moved(self, name: str) -> None:
+        if self._setting_many:
+            return  # set_values sets the linked slider itself, after its leader
+        self._apply_range(name)
 
     def set_values(self, values: Mapping[str, Any], *, notify: bool = True) -> None:
         """Set several controls at once (checked first), then call back once."""
         self._check(values)
         self._muted = True
+        self._setting_many = True
         try:
-            for name, value in values.items():
-                self.controls[name].value = value
+            # leaders first, so a linked slider gets its range before its value
+            ordered = sorted(values, key=lambda n: n in self.linked_ranges)
+            for name in ordered:
+                if name in self.linked_ranges:
+                    self._apply_range(name)
+                self.controls[name].value = values[name]
+            for name in self.linked_ranges:
+                if name not in values and self.linked_ranges[name][0] in values:
+                    self._apply_range(name)
         finally:
             self._muted = False
+            self._setting_many = False
         if notify:
             self._on_change()
 

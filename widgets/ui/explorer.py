@@ -20,13 +20,15 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+from collections.abc import Callable
 from copy import deepcopy
 from typing import Any, ClassVar
 
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from .controls import ControlPanel
+from .controls import ControlPanel, SliderRange
+from .theme import presentation_figure
 
 __all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
 
@@ -111,13 +113,16 @@ class Explorer:
 
     def __init__(self, **values: Any) -> None:
         self.panel = ControlPanel(
-            self.make_controls(), presets=self.presets(), on_change=self.refresh
+            self.make_controls(),
+            presets=self.presets(),
+            on_change=self.refresh,
+            linked_ranges=self.linked_ranges(),
         )
         if values:
             self.panel.set_values(values, notify=False)
         self.state = self.compute(**self.panel.values())
         # Built in its final state before display (see the module docstring).
-        self.figure = go.FigureWidget(self.build_figure(self.state))
+        self.figure = go.FigureWidget(presentation_figure(self.build_figure(self.state)))
         self.figure.add_class("explorer-figure")
         self.readout = w.HTML(self._readout_html(self.describe(self.state)))
         self.readout.add_class("explorer-readout")
@@ -141,6 +146,10 @@ class Explorer:
 
     def presets(self) -> dict[str, dict[str, Any]]:
         """Named real scenarios: name -> {control name: value}."""
+        return {}
+
+    def linked_ranges(self) -> dict[str, tuple[str, Callable[[Any], SliderRange]]]:
+        """Sliders whose range follows another control: name -> (leader, value -> range)."""
         return {}
 
     def compute(self, **values: Any) -> Any:

@@ -19,6 +19,7 @@ __all__ = [
     "DASHES",
     "MARKERS",
     "PALETTE",
+    "PRESENTATION_MINIMUM",
     "SHADE",
     "THRESHOLD",
     "figure_layout",
@@ -26,6 +27,7 @@ __all__ = [
     "line_style",
     "marker_style",
     "presentation",
+    "presentation_figure",
     "style_css",
 ]
 
@@ -149,3 +151,66 @@ def figure_layout(
         else:
             layout[key] = value
     return layout
+
+
+#: The least a size may be in the presentation look (a width of 0 stays 0: no line).
+PRESENTATION_MINIMUM = {"font": 16, "line": 3.0, "marker": 10}
+
+
+def _scaled(value: Any, kind: str) -> Any:
+    """A size scaled from the normal to the presentation look: never shrunk, capped, floored.
+
+    A value already at least the presentation size (made with the theme while the
+    presentation look was on) stays as it is; a smaller one grows by the ratio of the
+    two looks, up to the presentation size and at least to ``PRESENTATION_MINIMUM``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return value
+    normal, projected = _NORMAL[kind], _PRESENTATION[kind]
+    if value >= projected:
+        return value
+    grown = min(value * projected / normal, projected)
+    return round(max(grown, PRESENTATION_MINIMUM[kind]), 1)
+
+
+def _project(node: Any, key: str = "") -> Any:
+    if isinstance(node, list):
+        return [_project(item, key) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for name, value in node.items():
+        if name == "template":
+            out[name] = value
+        elif name == "size" and key.endswith("font"):
+            out[name] = _scaled(value, "font")
+        elif name == "width" and key == "line":
+            out[name] = _scaled(value, "line")
+        elif name == "size" and key == "marker":
+            if isinstance(value, list | tuple):
+                out[name] = [_scaled(v, "marker") for v in value]
+            else:
+                out[name] = _scaled(value, "marker")
+        else:
+            out[name] = _project(value, name)
+    return out
+
+
+def presentation_figure(figure: Any) -> Any:
+    """The figure in the presentation look: thin lines, small markers and small text enlarged.
+
+    The explorers call it on the figure they build (before it is displayed), so the
+    sizes an explorer sets by hand (an annotation's font, a grey edge's width) follow
+    the look too. In the normal look the figure is returned unchanged.
+    """
+    if not is_presentation():
+        return figure
+    import plotly.graph_objects as go
+
+    data = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else dict(figure)
+    projected = _project(data)
+    for trace in projected.get("data", []):
+        mode = trace.get("mode", "")
+        if "lines" in mode and "width" not in trace.get("line", {}):
+            trace.setdefault("line", {})["width"] = _PRESENTATION["line"]
+    return go.Figure(projected)

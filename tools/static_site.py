@@ -1,0 +1,814 @@
+"""Build the static HTML course: every lesson executed, readable without a kernel or internet.
+
+``make site`` runs ``python tools/static_site.py --out build/site``. What it writes:
+
+* ``index.html``: the course map (every lesson, its length, its explorers), with
+  links to each lesson page and to the teacher guide;
+* one page per lesson (``lessons/<id>.ipynb`` -> ``<id>.html``): the notebook
+  executed on the course's kernel, its text, its outputs, no code;
+* every explorer as a static interactive plotly chart (zoom, hover). Where the
+  explorer's main control has at most ``MAX_FRAMES`` settings, the chart keeps
+  that control as plotly's own slider over frames computed at build time by the
+  explorer itself (the same ``compute``/``update_figure``, so the same science
+  functions as the notebook), and the sentence under the figure follows it;
+* every quiz readable: each choice opens its feedback (``<details>``), each numeric
+  question its answer, tolerance and reasoning;
+* ``teacher-guide.html`` from docs/teacher-guide.md;
+* one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and
+  ``course.js``; no page loads anything from another host and no widget state is
+  stored (figures are plain plotly JSON).
+
+How the figures get out of the kernel: the builder runs one extra cell first
+that imports this module *in the kernel* and calls ``install_formatters()``,
+which tells IPython to display an explorer, a quiz or a plotly ``FigureWidget``
+as a JSON description (``MIME``) instead of a live widget. This module's top
+level therefore imports only the standard library; the kernel part needs
+plotly/ipywidgets (the kernel has them), the build part nbclient/nbconvert (the
+course's server environment has them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import re
+import shutil
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+GUIDE = ROOT / "docs" / "teacher-guide.md"
+KERNEL_NAME = "stemcell-course"
+#: The output type the kernel uses to hand a static description of a widget to the builder.
+MIME = "application/vnd.stemcell-course.static+json"
+#: An explorer whose main control has at most this many settings stays interactive.
+MAX_FRAMES = 50
+PLOTLY_JS = "plotly.min.js"
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "typesetMath": False,
+}
+FRAME_OPTIONS = {
+    "mode": "immediate",
+    "frame": {"duration": 0, "redraw": True},
+    "transition": {"duration": 0},
+}
+
+
+# == In the kernel ==========================================================================
+def _plain(value: Any) -> Any:
+    """Plotly objects and numpy arrays as plain JSON values (plotly's own encoder)."""
+    from plotly.io.json import to_json_plotly
+
+    return json.loads(to_json_plotly(value))
+
+
+def _figure_dict(figure: Any) -> dict[str, Any]:
+    data = _plain(figure.to_dict())
+    for trace in data.get("data", []):
+        trace.pop("uid", None)
+    return data
+
+
+def _traces(figure: Any) -> list[dict[str, Any]]:
+    traces = _plain([trace.to_plotly_json() for trace in figure.data])
+    for trace in traces:
+        trace.pop("uid", None)
+    return traces
+
+
+def _describe_control(name: str, control: Any) -> dict[str, Any]:
+    import ipywidgets as w
+
+    kind = "slider" if isinstance(control, w.FloatSlider | w.IntSlider) else "menu"
+    if isinstance(control, w.Checkbox | w.ToggleButton):
+        kind = "checkbox"
+    elif isinstance(control, w.ToggleButtons):
+        kind = "buttons"
+    return {"name": name, "label": control.description or name, "kind": kind}
+
+
+def control_steps(control: Any, limit: int = MAX_FRAMES) -> list[tuple[str, Any]] | None:
+    """Every setting of a control as (label, value), or None if it has more than ``limit``."""
+    import ipywidgets as w
+
+    if isinstance(control, w.FloatSlider | w.IntSlider):
+        count = round((control.max - control.min) / control.step) + 1
+        if count > limit:
+            return None
+        steps = []
+        for index in range(count):
+            value = min(control.min + index * control.step, control.max)
+            value = round(value) if isinstance(control, w.IntSlider) else round(value, 10)
+            steps.append((f"{value:g}", value))
+        return steps
+    if isinstance(control, w.Checkbox | w.ToggleButton):
+        return [("No", False), ("Yes", True)]
+    options = getattr(control, "options", None)
+    if options is None:
+        return None
+    labels = getattr(control, "_options_labels", None) or [str(o) for o in options]
+    values = getattr(control, "_options_values", None) or list(options)
+    steps = list(zip(labels, values, strict=True))
+    return steps if len(steps) <= limit else None
+
+
+def explorer_description(explorer: Any, limit: int = MAX_FRAMES) -> dict[str, Any]:
+    """What the static page shows of an explorer: its figure, and frames over its main control.
+
+    The frames are computed by setting the explorer's own main control to each of its
+    settings (so ``compute`` and ``update_figure`` run as in the notebook); the
+    explorer is put back to where it was afterwards.
+    """
+    main = explorer.main
+    figure = _figure_dict(explorer.figure)
+    description: dict[str, Any] = {
+        "kind": "explorer",
+        "explorer_id": explorer.explorer_id,
+        "title": explorer.title,
+        "caption": explorer.caption,
+        "readout": explorer.readout_text,
+        "controls": [_describe_control(n, c) for n, c in explorer.panel.controls.items()],
+        "main_control": explorer.main_control,
+        "presets": list(explorer.panel.presets),
+        "values": _plain(explorer.panel.values()),
+        "figure": figure,
+        "frames": [],
+    }
+    steps = control_steps(main, limit)
+    if steps is None:
+        return description
+    start = main.value
+    base_layout = _plain(explorer.figure.layout.to_plotly_json())
+    frames: list[dict[str, Any]] = []
+    layouts: list[dict[str, Any]] = []
+    try:
+        for index, (label, value) in enumerate(steps):
+            explorer.set(**{explorer.main_control: value})
+            frame: dict[str, Any] = {
+                "name": f"step-{index}",
+                "label": label,
+                "value": value,
+                "readout": explorer.readout_text,
+                "data": _traces(explorer.figure),
+            }
+            layouts.append(_plain(explorer.figure.layout.to_plotly_json()))
+            frames.append(frame)
+    finally:
+        explorer.set(**{explorer.main_control: start})
+    # An explorer that changes its layout on a step: every frame carries every layout part
+    # that changes anywhere, so that going back to a frame undoes what another one did.
+    changing = {k for layout in layouts for k, v in layout.items() if base_layout.get(k) != v}
+    if changing:
+        for frame, layout in zip(frames, layouts, strict=True):
+            frame["layout"] = {k: layout.get(k) for k in sorted(changing)}
+    description["frames"] = frames
+    description["active"] = next((i for i, (_, value) in enumerate(steps) if value == start), 0)
+    return description
+
+
+def quiz_description(quiz: Any) -> dict[str, Any]:
+    return {"kind": "quiz", "questions": _plain(list(quiz.questions))}
+
+
+def install_formatters() -> None:
+    """Display explorers, quizzes and figure widgets as static descriptions (``MIME``)."""
+    import ipywidgets as w
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from IPython import get_ipython
+
+    from widgets.ui.explorer import Explorer
+    from widgets.ui.quiz import Quiz
+
+    pio.renderers.default = "plotly_mimetype"
+    formatter = get_ipython().display_formatter.mimebundle_formatter
+
+    def bundle(description: dict[str, Any], text: str) -> dict[str, Any]:
+        return {MIME: description, "text/plain": text}
+
+    formatter.for_type(
+        Explorer,
+        lambda obj, include=None, exclude=None: bundle(explorer_description(obj), repr(obj)),
+    )
+    formatter.for_type(
+        Quiz,
+        lambda obj, include=None, exclude=None: bundle(quiz_description(obj), "Self-check quiz"),
+    )
+    formatter.for_type(
+        go.FigureWidget,
+        lambda obj, include=None, exclude=None: bundle(
+            {"kind": "figure", "figure": _figure_dict(obj)}, "Figure"
+        ),
+    )
+    formatter.for_type(
+        w.Widget,
+        lambda obj, include=None, exclude=None: bundle(
+            {"kind": "widget", "name": type(obj).__name__}, type(obj).__name__
+        ),
+    )
+
+    def text(obj, include=None, exclude=None):
+        value = obj.value if isinstance(obj, w.HTML | w.HTMLMath) else html.escape(obj.value)
+        return bundle({"kind": "html", "html": value}, obj.value)
+
+    for text_widget in (w.HTML, w.HTMLMath, w.Label):
+        formatter.for_type(text_widget, text)
+
+
+# == Building the site ======================================================================
+def _lesson_title(nb: Any, path: Path) -> str:
+    title = nb.metadata.get("title")
+    if title:
+        return str(title)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if match:
+                return match.group(1).strip()
+    return path.stem
+
+
+def _lesson_data(lesson_id: str) -> dict[str, Any]:
+    path = ROOT / "assets" / "lessons" / f"{lesson_id}.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _links():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import links
+
+    return links
+
+
+class Page:
+    """Turns one executed notebook into the body of a static page."""
+
+    def __init__(self, stem: str, lesson_stems: set[str]) -> None:
+        self.stem = stem
+        self.lesson_stems = lesson_stems
+        self.figures = 0
+        self.explorers: list[dict[str, Any]] = []
+        self.quizzes = 0
+        self.media: dict[Path, str] = {}
+
+    # -- links and media ------------------------------------------------------------------
+    def _href(self, target: str) -> str:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+            return target
+        path, _, fragment = target.partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        name = Path(path).name
+        if name.endswith(".ipynb") and Path(name).stem in self.lesson_stems:
+            return f"{Path(name).stem}.html{suffix}"
+        if name == "teacher-guide.md":
+            return f"teacher-guide.html{suffix}"
+        # Anything else in the repository: its page on the public repository.
+        where = (LESSONS / path).resolve()
+        try:
+            relative = where.relative_to(ROOT)
+        except ValueError:
+            return target
+        address = _links().address()
+        return f"{address.git_url}/blob/{address.branch}/{relative.as_posix()}{suffix}"
+
+    def _src(self, target: str) -> str:
+        if re.match(r"^(data:|[a-z][a-z0-9+.-]*:)", target, re.I):
+            return target
+        source = (LESSONS / target.split("#")[0]).resolve()
+        if not source.is_file():
+            return target
+        name = self.media.setdefault(source, f"media/{self.stem}-{source.name}")
+        return name
+
+    def rewrite(self, body: str) -> str:
+        body = re.sub(
+            r"""(href)=(["'])(.*?)\2""",
+            lambda m: (
+                f"{m.group(1)}={m.group(2)}{self._href(html.unescape(m.group(3)))}{m.group(2)}"
+            ),
+            body,
+        )
+        return re.sub(
+            r"""(src)=(["'])(.*?)\2""",
+            lambda m: (
+                f"{m.group(1)}={m.group(2)}{self._src(html.unescape(m.group(3)))}{m.group(2)}"
+            ),
+            body,
+        )
+
+    # -- cells ------------------------------------------------------------------------------
+    def markdown(self, source: str) -> str:
+        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+        return f"<div class='site-markdown'>{self.rewrite(markdown2html_mistune(source))}</div>"
+
+    def output(self, output: dict[str, Any]) -> str:
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name") == "stderr":
+                return ""
+            return f"<pre class='site-text'>{html.escape(output.get('text', ''))}</pre>"
+        if kind == "error":
+            raise RuntimeError(f"{self.stem}: a cell failed: {output.get('ename')}")
+        data = output.get("data", {})
+        if MIME in data:
+            return self.static(data[MIME])
+        if "application/vnd.plotly.v1+json" in data:
+            return self.figure(data["application/vnd.plotly.v1+json"])
+        if "text/html" in data:
+            text = data["text/html"]
+            text = "".join(text) if isinstance(text, list) else text
+            return f"<div class='site-html'>{self.rewrite(text)}</div>"
+        if "image/svg+xml" in data:
+            return f"<div class='site-image'>{data['image/svg+xml']}</div>"
+        for image in ("image/png", "image/jpeg"):
+            if image in data:
+                return f"<img class='site-image' alt='' src='data:{image};base64,{data[image]}'>"
+        if "text/markdown" in data:
+            return self.markdown(data["text/markdown"])
+        if "text/plain" in data:
+            return f"<pre class='site-text'>{html.escape(data['text/plain'])}</pre>"
+        return ""
+
+    def static(self, description: dict[str, Any]) -> str:
+        kind = description.get("kind")
+        if kind == "explorer":
+            return self.explorer(description)
+        if kind == "quiz":
+            return self.quiz(description)
+        if kind == "figure":
+            return self.figure(description["figure"])
+        if kind == "html":
+            return f"<div class='site-html'>{self.rewrite(description['html'])}</div>"
+        return (
+            "<p class='site-note'>(A control that works in the live notebook: open the "
+            "lesson on Binder from the course map.)</p>"
+        )
+
+    def _plot(self, spec: dict[str, Any], label: str, readout_id: str | None = None) -> str:
+        self.figures += 1
+        target = f"figure-{self.stem}-{self.figures}"
+        payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+        readout = f" data-readout='{readout_id}'" if readout_id else ""
+        keys = ""
+        if spec.get("frames"):
+            label += ". Left and right arrow keys move the slider."
+            keys = " tabindex='0'"
+        return (
+            f"<div class='site-plot' id='{target}' role='img'{keys} "
+            f"aria-label='{html.escape(label)}'></div>"
+            f"<script type='application/json' class='site-figure' data-target='{target}'"
+            f"{readout}>{payload}</script>"
+        )
+
+    def figure(self, figure: dict[str, Any]) -> str:
+        spec = {"data": figure.get("data", []), "layout": figure.get("layout", {})}
+        spec["config"] = PLOTLY_CONFIG
+        title = spec["layout"].get("title", {})
+        label = title.get("text", "Figure") if isinstance(title, dict) else str(title)
+        return f"<figure class='site-figure-box'>{self._plot(spec, label)}</figure>"
+
+    def explorer(self, d: dict[str, Any]) -> str:
+        figure = d["figure"]
+        layout = dict(figure.get("layout", {}))
+        frames = d.get("frames", [])
+        main = next(c for c in d["controls"] if c["name"] == d["main_control"])
+        readout_id = f"readout-{self.stem}-{self.figures + 1}"
+        spec: dict[str, Any] = {"data": figure.get("data", []), "config": PLOTLY_CONFIG}
+        if frames:
+            margin = dict(layout.get("margin", {}))
+            extra = 90
+            bottom = margin.get("b", 60)
+            legend = layout.get("legend", {})
+            below = 45 if legend.get("orientation") == "h" and legend.get("y", 1) < 0 else 0
+            margin["b"] = bottom + extra + below
+            layout["margin"] = margin
+            if "height" in layout:
+                layout["height"] = layout["height"] + extra + below
+            labels_fit = len(frames) <= 8 and all(len(f["label"]) <= 12 for f in frames)
+            layout["sliders"] = [
+                {
+                    "active": d.get("active", 0),
+                    "x": 0,
+                    "len": 1,
+                    "y": 0,
+                    "yanchor": "top",
+                    "pad": {"t": bottom + below, "b": 10},
+                    "currentvalue": {
+                        "prefix": f"{main['label']}: ",
+                        "font": {"size": 16, "color": "#1a1a1a"},
+                        "xanchor": "left",
+                    },
+                    "font": {"color": "#222222" if labels_fit else "rgba(0,0,0,0)"},
+                    "steps": [
+                        {
+                            "label": frame["label"],
+                            "method": "animate",
+                            "args": [[frame["name"]], FRAME_OPTIONS],
+                        }
+                        for frame in frames
+                    ],
+                }
+            ]
+            spec["frames"] = [
+                {k: frame[k] for k in ("name", "data", "layout") if k in frame} for frame in frames
+            ]
+            spec["readouts"] = {frame["name"]: frame["readout"] for frame in frames}
+            spec["values"] = [frame["value"] for frame in frames]
+        spec["explorer"] = {"id": d["explorer_id"], "main": d["main_control"], "start": d["values"]}
+        spec["layout"] = layout
+        self.explorers.append(
+            {
+                "id": d["explorer_id"],
+                "title": d["title"],
+                "frames": len(frames),
+                "main": main["label"],
+            }
+        )
+        others = [c["label"] for c in d["controls"] if c["name"] != d["main_control"]]
+        if frames:
+            how = (
+                f"<b>Interactive:</b> move the slider under the figure to change "
+                f"<i>{html.escape(main['label'])}</i> ({len(frames)} settings, each computed "
+                f"when this page was built by the same model as the notebook)."
+            )
+        else:
+            how = (
+                f"<b>Static view</b> at the explorer's starting settings; in the live notebook "
+                f"you move <i>{html.escape(main['label'])}</i> and the figure follows."
+            )
+        if others:
+            shown = [f"<i>{html.escape(label)}</i>" for label in others[:4]]
+            if len(others) > 4:
+                shown.append(f"{len(others) - 4} more")
+            how += " In the live notebook you can also change: " + ", ".join(shown) + "."
+        if d.get("presets"):
+            how += " Real scenarios there: " + "; ".join(html.escape(p) for p in d["presets"])
+            how += "."
+        caption = f"<p class='site-caption'>{html.escape(d['caption'])}</p>" if d["caption"] else ""
+        return (
+            f"<section class='site-explorer' data-explorer='{html.escape(d['explorer_id'])}' "
+            f"aria-label='{html.escape(d['title'])}'>"
+            f"{self._plot(spec, d['title'] + '. ' + d['readout'], readout_id)}"
+            f"<p class='site-readout' id='{readout_id}' role='status' aria-live='polite'>"
+            f"{html.escape(d['readout'])}</p>{caption}"
+            f"<p class='site-how'>{how}</p></section>"
+        )
+
+    def quiz(self, d: dict[str, Any]) -> str:
+        self.quizzes += 1
+        items = []
+        for q in d["questions"]:
+            prompt = f"<p class='site-question'>{html.escape(q['question'])}</p>"
+            if q["kind"] == "choice":
+                choices = []
+                for c in q["choices"]:
+                    verdict = "✔ Right." if c.get("correct") else "✘ Not quite."
+                    css = "right" if c.get("correct") else "wrong"
+                    choices.append(
+                        f"<li><details><summary>{html.escape(c['text'])}</summary>"
+                        f"<p class='site-feedback {css}'><b>{verdict}</b> "
+                        f"{html.escape(c['feedback'])}</p></details></li>"
+                    )
+                body = (
+                    "<p class='site-hint'>Choose an answer, then open it to see the "
+                    f"feedback.</p><ul class='site-choices'>{''.join(choices)}</ul>"
+                )
+            else:
+                unit = html.escape(q["unit"])
+                body = (
+                    f"<p class='site-hint'>Work out your answer in {unit}, then compare.</p>"
+                    f"<details><summary>Show the answer</summary>"
+                    f"<p class='site-feedback right'><b>{q['answer']:g} {unit}</b> "
+                    f"(answers within ±{q['tolerance']:g} {unit} count as right). "
+                    f"{html.escape(q['feedback_right'])}</p>"
+                    f"<p class='site-feedback wrong'><b>If yours was lower:</b> "
+                    f"{html.escape(q['feedback_low'])}</p>"
+                    f"<p class='site-feedback wrong'><b>If yours was higher:</b> "
+                    f"{html.escape(q['feedback_high'])}</p></details>"
+                )
+            items.append(f"<li class='site-quiz-question'>{prompt}{body}</li>")
+        return f"<section class='site-quiz'><ol>{''.join(items)}</ol></section>"
+
+    def cells(self, nb: Any) -> str:
+        parts = []
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                parts.append(self.markdown(cell.source))
+            elif cell.cell_type == "code":
+                parts.extend(self.output(output) for output in cell.get("outputs", []))
+        return "\n".join(part for part in parts if part)
+
+
+def _page(title: str, body: str, *, nav: str, plots: bool) -> str:
+    scripts = (
+        f"<script src='{PLOTLY_JS}'></script>\n<script src='course.js' defer></script>\n"
+        if plots
+        else ""
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
+        f"<title>{html.escape(title)}</title>\n"
+        "<link rel='stylesheet' href='course.css'>\n"
+        f"{scripts}</head>\n<body>\n<nav class='site-nav'>{nav}</nav>\n"
+        f"<main>\n{body}\n</main>\n<footer class='site-footer'><p>Educational material, not "
+        "medical advice. The explorers are simplified teaching models anchored to published "
+        "values. This is the static copy of the course, built from its notebooks.</p>"
+        "</footer>\n</body>\n</html>\n"
+    )
+
+
+def _nav(stems: list[str], titles: dict[str, str], current: str | None) -> str:
+    links = ["<a href='index.html'>Course map</a>"]
+
+    def short(stem: str) -> str:
+        return html.escape(titles[stem].split(" · ")[0])
+
+    if current is not None:
+        index = stems.index(current)
+        if index > 0:
+            prev = stems[index - 1]
+            links.append(f"<a href='{prev}.html' rel='prev'>← {short(prev)}</a>")
+        if index + 1 < len(stems):
+            nxt = stems[index + 1]
+            links.append(f"<a href='{nxt}.html' rel='next'>{short(nxt)} →</a>")
+    links.append("<a href='teacher-guide.html'>Teacher guide</a>")
+    return " · ".join(links)
+
+
+async def _execute(path: Path, semaphore: asyncio.Semaphore, timeout: int) -> Any:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    setup = nbformat.v4.new_code_cell(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'tools')!r})\n"
+        "import static_site\nstatic_site.install_formatters()"
+    )
+    nb.cells.insert(0, setup)
+    async with semaphore:
+        start = time.perf_counter()
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=KERNEL_NAME,
+            resources={"metadata": {"path": str(path.parent)}},
+            store_widget_state=False,
+        )
+        await client.async_execute()
+        print(f"executed {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    nb.cells.pop(0)
+    return nb
+
+
+async def _execute_all(paths: list[Path], jobs: int, timeout: int) -> list[Any]:
+    semaphore = asyncio.Semaphore(jobs)
+    return await asyncio.gather(*(_execute(p, semaphore, timeout) for p in paths))
+
+
+def _write_assets(out: Path) -> None:
+    from plotly.offline import get_plotlyjs
+
+    (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
+    (out / "course.css").write_text(CSS, encoding="utf-8")
+    (out / "course.js").write_text(JS, encoding="utf-8")
+
+
+def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]) -> str:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import teacher_guide
+
+    page = Page("teacher-guide", lesson_stems)
+    body = markdown2html_mistune(GUIDE.read_text(encoding="utf-8"))
+
+    body = re.sub(r"<a class=.anchor-link.[^>]*>.*?</a>", "", body)
+
+    def heading(match: re.Match[str]) -> str:
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(3)))
+        level = match.group(1)
+        return f"<h{level} id='{teacher_guide.slug(text)}'>{match.group(3)}</h{level}>"
+
+    body = re.sub(r"<h([1-6]) id=(\"[^\"]*\"|'[^']*')>(.*?)</h\1>", heading, body, flags=re.S)
+    body = page.rewrite(body)
+    return _page(
+        "Teacher guide · Stem cell transplantation course",
+        f"<div class='site-markdown'>{body}</div>",
+        nav=_nav(stems, titles, None),
+        plots=False,
+    )
+
+
+def build(out: Path, lessons: list[Path] | None = None, jobs: int = 2, timeout: int = 600) -> dict:
+    """Execute the lessons and write the static site into ``out``; return a summary."""
+    paths = sorted(lessons if lessons is not None else LESSONS.glob("*.ipynb"))
+    if not paths:
+        raise FileNotFoundError(f"no lessons in {LESSONS}")
+    started = time.perf_counter()
+    notebooks = asyncio.run(_execute_all(paths, jobs, timeout))
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    _write_assets(out)
+    stems = [p.stem for p in paths]
+    titles = {p.stem: _lesson_title(nb, p) for p, nb in zip(paths, notebooks, strict=True)}
+    binder = _links().binder_url
+    summary: dict[str, Any] = {"lessons": []}
+    for path, nb in zip(paths, notebooks, strict=True):
+        page = Page(path.stem, set(stems))
+        body = page.cells(nb)
+        live = binder("lab", lesson=f"lessons/{path.name}")
+        banner = (
+            "<p class='site-banner'>The static copy of this lesson: read it, open the "
+            "quiz answers, move the sliders under the figures marked interactive. To run "
+            f"every control, open the <a href='{html.escape(live)}'>live lesson on Binder</a>."
+            "</p>"
+        )
+        (out / f"{path.stem}.html").write_text(
+            _page(
+                f"{titles[path.stem]} · Stem cell transplantation course",
+                banner + body,
+                nav=_nav(stems, titles, path.stem),
+                plots=page.figures > 0,
+            ),
+            encoding="utf-8",
+        )
+        for source, name in page.media.items():
+            (out / name).parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, out / name)
+        summary["lessons"].append(
+            {
+                "id": path.stem,
+                "title": titles[path.stem],
+                "page": f"{path.stem}.html",
+                "figures": page.figures,
+                "explorers": page.explorers,
+                "quizzes": page.quizzes,
+            }
+        )
+    (out / "index.html").write_text(_index(summary, titles), encoding="utf-8")
+    if GUIDE.exists():
+        (out / "teacher-guide.html").write_text(
+            _guide_page(stems, titles, set(stems)), encoding="utf-8"
+        )
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    (out / "site.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    return summary
+
+
+def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
+    rows = []
+    for lesson in summary["lessons"]:
+        data = _lesson_data(lesson["id"])
+        minutes = data.get("minutes")
+        explorers = "".join(
+            f"<li>{html.escape(e['title'])}"
+            + (" <span class='site-tag'>interactive</span>" if e["frames"] else "")
+            + "</li>"
+            for e in lesson["explorers"]
+        )
+        rows.append(
+            f"<tr><td>{html.escape(lesson['id'].split('-')[0])}</td>"
+            f"<td><a href='{lesson['page']}'>{html.escape(titles[lesson['id']])}</a></td>"
+            f"<td>{minutes if minutes else ''}</td>"
+            f"<td><ul>{explorers}</ul></td></tr>"
+        )
+    stems = [lesson["id"] for lesson in summary["lessons"]]
+    body = (
+        "<h1>Stem cell transplantation and the immune system</h1>"
+        "<p>An interactive course on how stem cell transplantation treats immune system "
+        "disorders. This is its static copy: every lesson, executed, readable in any browser "
+        "without installing anything and without the internet. Start with lesson 00.</p>"
+        "<h2 id='course-map'>The course map</h2>"
+        "<table class='site-map'><thead><tr><th>#</th><th>Lesson</th><th>Minutes</th>"
+        f"<th>Explorers</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p>Explorers marked <span class='site-tag'>interactive</span> keep their main "
+        "control here as a slider under the figure; the others show their starting "
+        "settings. For teachers: the <a href='teacher-guide.html'>teacher guide</a>.</p>"
+    )
+    return _page(
+        "Stem cell transplantation course",
+        body,
+        nav=_nav(stems, titles, None),
+        plots=False,
+    )
+
+
+CSS = """\
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
+  background: #ffffff; margin: 0; line-height: 1.5; }
+main { max-width: 980px; margin: 0 auto; padding: 0 20px 40px; }
+.site-nav { background: #0b3c5d; color: #ffffff; padding: 10px 20px; }
+.site-nav a { color: #ffffff; }
+.site-footer { max-width: 980px; margin: 0 auto; padding: 10px 20px 30px; color: #444444;
+  border-top: 1px solid #cccccc; font-size: 0.9em; }
+.site-banner { background: #eef5fb; border-left: 4px solid #0072B2; padding: 8px 12px; }
+.site-explorer { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px; margin: 16px 0; }
+.site-readout { font-weight: 600; }
+.site-caption, .site-how { color: #333333; font-size: 0.95em; }
+.site-plot { overflow-x: auto; }
+.site-text { background: #f6f8fa; padding: 8px; overflow-x: auto; }
+.site-quiz ol { padding-left: 1.4em; }
+.site-quiz-question { margin-bottom: 14px; }
+.site-choices { list-style: none; padding-left: 0; }
+.site-choices details, .site-quiz details { margin: 4px 0; }
+.site-choices summary, .site-quiz summary { cursor: pointer; }
+.site-feedback.right { color: #00573d; }
+.site-feedback.wrong { color: #8a2b00; }
+.site-hint { color: #444444; font-style: italic; }
+.site-tag { background: #0072B2; color: #ffffff; border-radius: 4px; padding: 0 5px;
+  font-size: 0.8em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
+.site-map ul { margin: 0; padding-left: 1.1em; }
+.anchor-link { display: none; }
+"""
+
+JS = """\
+// Draws every figure of the page with the page's own copy of plotly.js, adds the frames
+// computed when the site was built, and keeps the sentence under a figure in step with
+// its slider. Nothing is loaded from anywhere else.
+(function () {
+  "use strict";
+  function draw(holder) {
+    var spec = JSON.parse(holder.textContent);
+    var plot = document.getElementById(holder.getAttribute("data-target"));
+    var readoutId = holder.getAttribute("data-readout");
+    var readout = readoutId ? document.getElementById(readoutId) : null;
+    return Plotly.newPlot(plot, spec.data, spec.layout, spec.config).then(function () {
+      if (!spec.frames || !spec.frames.length) { return; }
+      return Plotly.addFrames(plot, spec.frames).then(function () {
+        function show(name) {
+          if (readout && spec.readouts && name in spec.readouts) {
+            readout.textContent = spec.readouts[name];
+          }
+          plot.setAttribute("data-frame", name);
+        }
+        plot.on("plotly_sliderchange", function (event) { show(event.step.args[0][0]); });
+        plot.on("plotly_animatingframe", function (event) { show(event.name); });
+        // The keyboard moves the slider too (plotly's slider itself answers only to a pointer).
+        plot.addEventListener("keydown", function (event) {
+          var moves = {ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1};
+          if (!(event.key in moves)) { return; }
+          event.preventDefault();
+          var slider = plot.layout.sliders[0];
+          var next = Math.min(Math.max((slider.active || 0) + moves[event.key], 0),
+                              slider.steps.length - 1);
+          var step = slider.steps[next];
+          Plotly.relayout(plot, {"sliders[0].active": next}).then(function () {
+            return Plotly.animate(plot, step.args[0], step.args[1]);
+          });
+        });
+      });
+    });
+  }
+  function drawAll() {
+    var holders = document.querySelectorAll("script.site-figure");
+    var done = [];
+    for (var i = 0; i < holders.length; i++) { done.push(draw(holders[i])); }
+    Promise.all(done).then(function () {
+      document.body.setAttribute("data-figures-ready", "yes");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "site")
+    parser.add_argument("--jobs", type=int, default=2, help="lessons executed at once")
+    parser.add_argument("lessons", nargs="*", type=Path, help="default: lessons/*.ipynb")
+    args = parser.parse_args(argv)
+    summary = build(args.out.resolve(), [p.resolve() for p in args.lessons] or None, args.jobs)
+    pages = len(summary["lessons"])
+    print(
+        f"wrote {pages} lesson pages, the course map and the guide to {args.out} "
+        f"in {summary['seconds']} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
