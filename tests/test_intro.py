@@ -131,7 +131,7 @@ def test_lineage_explorer_highlights_the_chosen_cell():
     explorer.main.value = "t_cell"
     after = _trace_xy(explorer.figure.data[-1])
     assert before != after and len(after[0]) == 4
-    assert explorer.readout_text.startswith("T cell: Haematopoietic stem cell →")
+    assert explorer.readout_text.startswith("T cell: Stem cell → Multipotent progenitor → Lymphoid")
     assert "SCID" in explorer.readout_text
 
 

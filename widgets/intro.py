@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -105,6 +106,11 @@ class LineageExplorer(Explorer):
                 showlegend=False,
             )
         ]
+        leaves = sorted(
+            (k for k in cells if pos[k][1] == min(p[1] for p in pos.values())),
+            key=lambda k: pos[k][0],
+        )
+        lowered = set(leaves[1::2])  # every other leaf's label one line lower: no overlaps
         for index, line in enumerate(lines):
             keys = [k for k, c in cells.items() if c["line"] == line]
             traces.append(
@@ -113,8 +119,9 @@ class LineageExplorer(Explorer):
                     y=[pos[k][1] for k in keys],
                     mode="markers+text",
                     name=line,
-                    text=[cells[k]["name"].split(" (")[0] for k in keys],
-                    textposition="bottom center",
+                    text=[("<br>" if k in lowered else "") + cells[k]["label"] for k in keys],
+                    # leaves: label below; a parent: label to its right, clear of its edges
+                    textposition=["bottom center" if k in leaves else "middle right" for k in keys],
                     marker=theme.marker_style(index),
                     hovertext=[cells[k]["does"] for k in keys],
                     hoverinfo="text",
@@ -137,8 +144,8 @@ class LineageExplorer(Explorer):
             x_title="",
             y_title="generation (top: stem cell)",
             height=420,
-            xaxis={"showticklabels": False, "showgrid": False, "range": [-0.8, 7.8]},
-            yaxis={"showticklabels": False, "showgrid": False, "range": [-3.7, 0.5]},
+            xaxis={"visible": False, "range": [-0.8, 7.8]},
+            yaxis={"visible": False, "range": [-3.9, 0.5]},
             legend={"orientation": "h", "y": -0.05},
         )
         return go.Figure(data=traces, layout=layout)
@@ -150,7 +157,7 @@ class LineageExplorer(Explorer):
 
     def describe(self, state):
         cell = state["cells"][state["cell"]]
-        chain = " → ".join(state["cells"][c]["name"].split(" (")[0] for c in state["path"])
+        chain = " → ".join(state["cells"][c]["label"] for c in state["path"])
         return f"{cell['name']}: {chain}. {cell['does']} Disorders: {cell['disorders']}"
 
 
@@ -175,7 +182,7 @@ class JourneyExplorer(Explorer):
                 "Graft", [(label, key) for key, label in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
             ),
             "day": slider(
-                "Day after infusion", "days", min=0, max=365, step=1, value=10, integer=True
+                "Day after infusion", "days", min=1, max=365, step=1, value=10, integer=True
             ),
         }
 
@@ -213,15 +220,16 @@ class JourneyExplorer(Explorer):
     def build_figure(self, state):
         shapes, annotations = [], []
         for index, phase in enumerate(INFECTION_PHASES):
+            start = max(phase.start_day, 1)  # the axis is logarithmic: day 1 is its left edge
             end = phase.end_day if phase.end_day is not None else 365
             shapes.append(
                 {
                     "type": "rect",
                     "xref": "x",
                     "yref": "y",
-                    "x0": phase.start_day,
+                    "x0": start,
                     "x1": end,
-                    "y0": 1.6 + 0.0 * index,
+                    "y0": 1.6,
                     "y1": 2.4,
                     "fillcolor": theme.PALETTE[index + 3],
                     "opacity": 0.25,
@@ -230,7 +238,7 @@ class JourneyExplorer(Explorer):
             )
             annotations.append(
                 {
-                    "x": (phase.start_day + end) / 2,
+                    "x": (math.log10(start) + math.log10(end)) / 2,
                     "y": 2.0,
                     "text": f"{phase.name}<br>day {phase.start_day}–"
                     + (f"{phase.end_day}" if phase.end_day else "…"),
@@ -259,10 +267,14 @@ class JourneyExplorer(Explorer):
         ]
         layout = theme.figure_layout(
             self.title,
-            x_title="days after infusion of the stem cells (day 0)",
+            x_title="days after infusion of the stem cells (logarithmic scale)",
             y_title="",
             height=360,
-            xaxis={"range": [-5, 370]},
+            xaxis={
+                "type": "log",
+                "range": [0, math.log10(400)],
+                "tickvals": [1, 7, 14, 30, 60, 100, 180, 365],
+            },
             yaxis={
                 "range": [-0.7, 2.7],
                 "tickvals": [0, 1, 2],

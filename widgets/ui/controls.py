@@ -152,14 +152,14 @@ class ControlPanel:
             options=[CUSTOM, *self.presets],
             value=CUSTOM,
             style=_STYLE,
-            layout=_WIDE,
+            layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"),
         )
         self.preset_menu.add_class("course-presets")
         self.reset_button = w.Button(
             description="Reset",
             icon="",
             tooltip="Put every control back to its starting value",
-            layout=w.Layout(width="90px"),
+            layout=w.Layout(flex="0 0 auto", width="auto"),
         )
         self.reset_button.add_class("course-reset")
         self.reset_button.on_click(lambda _button: self.reset())
@@ -169,7 +169,7 @@ class ControlPanel:
 
         header = [self.preset_menu] if self.presets else []
         self.widget = w.VBox(
-            [w.HBox([*header, self.reset_button]), *self.controls.values()],
+            [w.HBox([*header, self.reset_button], layout=_WIDE), *self.controls.values()],
             layout=w.Layout(min_width="300px", max_width="380px", padding="0 12px 0 0"),
         )
         self.widget.add_class("course-controls")
