@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml tools/course_env.py
+$(STAMP): requirements.txt pyproject.toml tools/course_env.py $(wildcard share/jupyter/voila/templates/stemcell-course/*)
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "The course needs Python 3.11 or newer; found %d.%d. Run: make PYTHON=python3.11 ..." % v[:2])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -41,9 +41,11 @@ lint: setup
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
 	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
 
-## Start-up and execution figures (a benchmark prints; it is not a timed test).
+## Start-up and execution figures, then each explorer's keyboard-step latency in Chromium
+## beside the floor and the naive way (benchmarks print; they are not timed tests).
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/latency.py
 
 ## Re-execute the lessons and store only the outputs of cells marked keep_output.
 notebooks: setup

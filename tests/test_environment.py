@@ -61,16 +61,26 @@ def test_kernelspec_runs_the_lean_kernel_environment():
 
 
 def test_kernel_environment_keeps_the_slow_import_out():
-    """plotly imports nbformat if it can; in the kernel environment it cannot, so jsonschema
-    and rfc3987-syntax (whose grammar is built at import) never load in a lesson's kernel."""
+    """plotly imports nbformat, nbformat imports jsonschema, and jsonschema builds the
+    rfc3987-syntax grammar at import when that package is installed (the server's
+    jsonschema[format-nongpl] extra). The kernel's environment has nbformat (so
+    fig.show() works) but not rfc3987-syntax, so no lesson kernel pays for the grammar."""
     code = (
-        "import sys, plotly.graph_objects, anywidget, ipywidgets, widgets.intro;"
-        "print(sorted(m for m in ('nbformat', 'jsonschema', 'rfc3987_syntax') if m in sys.modules))"
+        "import sys, importlib.util, plotly.graph_objects, anywidget, ipywidgets, widgets.intro;"
+        "print('nbformat' in sys.modules, 'rfc3987_syntax' in sys.modules,"
+        " importlib.util.find_spec('rfc3987_syntax') is not None)"
     )
     out = subprocess.run(
         [str(_kernel_python()), "-c", code], capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.strip() == "True False False"
+
+
+def test_the_server_environment_does_have_the_slow_import():
+    """The contrast the kernel environment exists for (jupyter-events needs the extra)."""
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is not None
 
 
 def test_kernel_environment_has_the_pinned_versions():
@@ -78,7 +88,7 @@ def test_kernel_environment_has_the_pinned_versions():
     code = (
         "import importlib.metadata as m;"
         "print(';'.join(f'{n}=={m.version(n)}' for n in "
-        "('plotly', 'anywidget', 'ipywidgets', 'numpy', 'scipy', 'ipykernel')))"
+        "('plotly', 'anywidget', 'ipywidgets', 'numpy', 'scipy', 'ipykernel', 'nbformat')))"
     )
     out = subprocess.run(
         [str(_kernel_python()), "-c", code], capture_output=True, text=True, check=True

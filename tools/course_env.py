@@ -14,7 +14,8 @@ jsonschema, and jsonschema builds the rfc3987-syntax grammar at import (about
 1 s on this kind of machine, the largest part of a kernel's start-up). The
 Jupyter server needs that package (jupyter-events requires
 ``jsonschema[format-nongpl]``); the kernel does not, so the kernel gets an
-environment where nbformat is simply not installed. Nothing is stubbed.
+environment with nbformat and jsonschema but without that optional extra:
+jsonschema then skips the grammar by itself. Nothing is stubbed.
 
 Usage::
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +95,18 @@ def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
+VOILA_TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "stemcell-course"
+
+
+def install_voila_template(prefix: Path) -> Path:
+    """Copy the course's Voila template (Voila's lab template, no CDN font) under ``prefix``."""
+    target = prefix / "share" / "jupyter" / "voila" / "templates" / VOILA_TEMPLATE.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(VOILA_TEMPLATE, target)
+    return target
+
+
 def build_kernel(venv: Path, prefix: Path) -> None:
     """Create the kernel environment at ``venv`` and register its kernelspec under ``prefix``."""
     python = venv / "bin" / "python"
@@ -131,12 +145,15 @@ def build_kernel(venv: Path, prefix: Path) -> None:
     # Keep the kernel from reading the user's site-packages, so the pins hold.
     data.setdefault("env", {})["PYTHONNOUSERSITE"] = "1"
     spec.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"+ installed the Voila template at {install_voila_template(prefix)}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    kernel = sub.add_parser("kernel", help="build the kernel environment and its kernelspec")
+    kernel = sub.add_parser(
+        "kernel", help="build the kernel environment, its kernelspec and the Voila template"
+    )
     kernel.add_argument("--venv", type=Path, default=ROOT / ".venv" / "kernel")
     kernel.add_argument("--prefix", type=Path, default=Path(sys.prefix))
     sub.add_parser("environment-yml", help="rewrite environment.yml from requirements.txt")

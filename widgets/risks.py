@@ -829,7 +829,8 @@ class FitnessExplorer(Explorer):
         }
         for key in _CHECKBOX_CONDITIONS:
             points, label = HCT_CI_WEIGHTS[key]
-            controls[key] = checkbox(f"{label} +{points}", False)
+            name = label.split(" (")[0]
+            controls[key] = checkbox(f"{name} +{points}", False, details=f"{label}: {points}")
         return controls
 
     def presets(self):

@@ -37,7 +37,8 @@ def slider(
         "step": step,
         "value": value,
         "style": _STYLE,
-        "layout": _WIDE,
+        # a long label gets its own line and the track the next, instead of squeezing it
+        "layout": w.Layout(width="100%", max_width="360px", flex_flow="row wrap"),
         "continuous_update": True,
     }
     if integer:
@@ -62,9 +63,16 @@ def toggle(label: str, options: Sequence[tuple[str, Any]], value: Any) -> w.Togg
     )
 
 
-def checkbox(label: str, value: bool) -> w.Checkbox:
-    """A labelled yes/no box."""
-    return w.Checkbox(description=label, value=value, indent=False, style=_STYLE)
+def checkbox(label: str, value: bool, *, details: str = "") -> w.Checkbox:
+    """A labelled yes/no box; ``details`` (what counts) shows when the pointer rests on it."""
+    return w.Checkbox(
+        description=label,
+        value=value,
+        indent=False,
+        style=_STYLE,
+        tooltip=details or label,
+        layout=w.Layout(width="auto", max_width="360px"),
+    )
 
 
 def _allowed(control: w.Widget) -> str:

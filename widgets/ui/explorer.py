@@ -28,6 +28,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from .controls import ControlPanel, SliderRange
+from .figure import CourseFigure
 from .theme import presentation_figure
 
 __all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
@@ -122,7 +123,7 @@ class Explorer:
             self.panel.set_values(values, notify=False)
         self.state = self.compute(**self.panel.values())
         # Built in its final state before display (see the module docstring).
-        self.figure = go.FigureWidget(presentation_figure(self.build_figure(self.state)))
+        self.figure = CourseFigure(presentation_figure(self.build_figure(self.state)))
         self.figure.add_class("explorer-figure")
         self.readout = w.HTML(self._readout_html(self.describe(self.state)))
         self.readout.add_class("explorer-readout")

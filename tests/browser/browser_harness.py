@@ -1,0 +1,602 @@
+"""Drive the course as a learner does: JupyterLab and Voila in Debian's Chromium via Playwright.
+
+Shared by the browser suite (``tests/browser``) and the latency benchmark
+(``benchmarks/latency.py``):
+
+* ``ensure_chromium`` finds Debian's Chromium, installing it with apt-get where it
+  is missing and the machine allows it (never ``playwright install``);
+* ``ensure_playwright`` imports the Python ``playwright`` package, installing the
+  version pinned in requirements.txt if it is missing;
+* ``LabServer`` runs JupyterLab (with Voila's server extension, using the course's
+  offline Voila template from ``share/jupyter``) on 127.0.0.1 with a token, on a
+  throw-away copy of the lessons, with its own Jupyter, IPython and XDG folders in
+  a temporary directory, and stops it by its process id;
+* ``launch_browser`` starts Chromium with the flags that work on this machine;
+* ``LabPage`` / ``VoilaPage`` open a lesson, run it, and find its explorers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS_DIR = ROOT / "lessons"
+VENV = Path(sys.prefix)
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+HOW_TO_GET_CHROMIUM = (
+    "install Debian's Chromium with `sudo apt-get update && sudo apt-get install -y chromium` "
+    "(or set COURSE_CHROMIUM=/path/to/chromium), then rerun"
+)
+#: How Voila must run the lessons: with the course's offline template (Voila's own
+#: "lab" template asks cdn.jsdelivr.net for an icon font).
+VOILA_SETTINGS = {"template": "stemcell-course"}
+COURSE_DATA_DIR = ROOT / "share" / "jupyter"
+#: JupyterLab user settings for a test run: no news or update pop-ups, no autosave.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+class BrowserUnavailable(RuntimeError):
+    """The browser or Playwright is missing and could not be installed here."""
+
+
+# -- what the suite needs -------------------------------------------------------------
+def lesson_paths() -> list[Path]:
+    """Every lesson notebook, found by listing ``lessons/``."""
+    return sorted(LESSONS_DIR.glob("*.ipynb"))
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium executable, or None."""
+    override = os.environ.get("COURSE_CHROMIUM")
+    if override:
+        return override if Path(override).exists() else None
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def _may_use_apt() -> list[str] | None:
+    """The command prefix that may run apt-get here (root, or passwordless sudo), or None.
+
+    ``COURSE_BROWSER_INSTALL=0`` forbids installing (the suite then only looks).
+    """
+    if os.environ.get("COURSE_BROWSER_INSTALL", "1") == "0" or not shutil.which("apt-get"):
+        return None
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo"):
+        probe = subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return ["sudo", "-n"]
+    return None
+
+
+def ensure_chromium(log=print) -> str:
+    """Debian's Chromium, installed with apt-get if missing and allowed; else BrowserUnavailable."""
+    found = find_chromium()
+    if found:
+        return found
+    prefix = _may_use_apt()
+    if prefix is None:
+        raise BrowserUnavailable(
+            f"Chromium is not installed and this machine does not let the suite install it: "
+            f"{HOW_TO_GET_CHROMIUM}"
+        )
+    log("browser suite: Chromium is missing; installing Debian's chromium with apt-get ...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        result = subprocess.run(
+            prefix + command, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+        if result.returncode != 0:
+            raise BrowserUnavailable(
+                f"`{' '.join(command)}` failed ({result.returncode}): "
+                f"{result.stderr.strip()[-400:]}; {HOW_TO_GET_CHROMIUM}"
+            )
+    found = find_chromium()
+    if not found:
+        raise BrowserUnavailable(
+            f"apt-get installed chromium but no executable was found; {HOW_TO_GET_CHROMIUM}"
+        )
+    return found
+
+
+def _pinned(package: str) -> str:
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        name = line.split("==", 1)[0].strip()
+        if name.lower() == package.lower() and "==" in line:
+            return line.split("#", 1)[0].strip()
+    return package
+
+
+def ensure_playwright(log=print):
+    """Playwright's sync API, installing the pinned package into this environment if missing."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        requirement = _pinned("playwright")
+        log(f"browser suite: the Python package playwright is missing; pip install {requirement}")
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", requirement],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise BrowserUnavailable(
+                f"could not pip install {requirement}: {result.stderr.strip()[-400:]}"
+            ) from None
+        from playwright import sync_api
+    return sync_api
+
+
+def launch_browser(playwright, executable: str):
+    """Chromium, headless, with a fresh profile and no background traffic."""
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+    )
+
+
+# -- the JupyterLab server --------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LabServer:
+    """JupyterLab on 127.0.0.1 with a token, on a throw-away copy of the lessons.
+
+    Every folder it writes (Jupyter config, data and runtime, IPython, XDG,
+    JupyterLab settings and workspaces) is inside ``workdir``; the kernel spec
+    ``stemcell-course`` is found in the course's environment (``JUPYTER_PATH``).
+    """
+
+    def __init__(self, workdir: Path, lessons: list[Path] | None = None) -> None:
+        self.workdir = Path(workdir)
+        self.lessons = lessons if lessons is not None else lesson_paths()
+        self.root = self.workdir / "course"
+        self.port = _free_port()
+        self.token = secrets.token_hex(16)
+        self.process: subprocess.Popen | None = None
+        self.log_path = self.workdir / "jupyterlab.log"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        home = self.workdir / "home"
+        folders = {
+            "HOME": home,
+            "JUPYTER_CONFIG_DIR": home / "jupyter-config",
+            "JUPYTER_DATA_DIR": home / "jupyter-data",
+            "JUPYTER_RUNTIME_DIR": home / "jupyter-runtime",
+            "IPYTHONDIR": home / "ipython",
+            "XDG_CONFIG_HOME": home / "xdg-config",
+            "XDG_DATA_HOME": home / "xdg-data",
+            "XDG_CACHE_HOME": home / "xdg-cache",
+            "XDG_STATE_HOME": home / "xdg-state",
+            "XDG_RUNTIME_DIR": home / "xdg-runtime",
+            "JUPYTERLAB_SETTINGS_DIR": home / "lab-settings",
+            "JUPYTERLAB_WORKSPACES_DIR": home / "lab-workspaces",
+        }
+        for folder in folders.values():
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "XDG_"))}
+        env.update({k: str(v) for k, v in folders.items()})
+        # The course's Voila template and the course's kernel spec.
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(COURSE_DATA_DIR), str(VENV / "share" / "jupyter")]
+        )
+        env["PYTHONNOUSERSITE"] = "1"
+        return env
+
+    def _write_settings(self, env: dict[str, str]) -> None:
+        settings = Path(env["JUPYTERLAB_SETTINGS_DIR"])
+        for relative, values in LAB_SETTINGS.items():
+            path = settings / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values), encoding="utf-8")
+
+    def start(self, timeout: float = 90) -> LabServer:
+        lessons = self.root / "lessons"
+        lessons.mkdir(parents=True, exist_ok=True)
+        for notebook in self.lessons:
+            shutil.copy2(notebook, lessons / notebook.name)
+        env = self.environment()
+        self._write_settings(env)
+        command = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            *(f"--VoilaConfiguration.{key}={value}" for key, value in VOILA_SETTINGS.items()),
+            # The server asks no other host either: no news feed, no extension index.
+            "--LabApp.news_url=None",
+            "--LabApp.extension_manager=readonly",
+        ]
+        if os.geteuid() == 0:  # containers and CI runners often run as root
+            command.append("--allow-root")
+        log = self.log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        url = f"{self.base_url}/api/status?token={self.token}"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited at start:\n{self.log_tail()}")
+            with contextlib.suppress(OSError, urllib.error.URLError):
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:g} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        """Stop the server (and the kernels it started) by its process id."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # the server shuts its kernels down
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        # Anything the server left in its own process group (a kernel that hung).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    def lab_url(self, notebook: str, workspace: str) -> str:
+        return (
+            f"{self.base_url}/lab/workspaces/{workspace}/tree/lessons/{notebook}"
+            f"?reset&token={self.token}"
+        )
+
+    def voila_url(self, notebook: str) -> str:
+        return f"{self.base_url}/voila/render/lessons/{notebook}?token={self.token}"
+
+    def __enter__(self) -> LabServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+# -- what the page logs and asks for ---------------------------------------------------
+class PageWatch:
+    """Every request and every JavaScript error of a browser context, recorded (never blocked)."""
+
+    def __init__(self, context, allowed_host: str) -> None:
+        self.allowed_host = allowed_host
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("page", self.watch_page)
+        for page in context.pages:
+            self.watch_page(page)
+
+    def watch_page(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.on("websocket", lambda socket_: self.requests.append(socket_.url))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            where = location.get("url", "")
+            self.errors.append(f"console.error: {message.text} ({where})")
+
+    def foreign_requests(self) -> list[str]:
+        from urllib.parse import urlsplit
+
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if parts.netloc != self.allowed_host:
+                foreign.append(url)
+        return foreign
+
+    def clear(self) -> None:
+        self.requests.clear()
+        self.errors.clear()
+
+
+# -- in the page ------------------------------------------------------------------------
+#: The state of one explorer as the learner sees it: the figure's data (what plotly
+#: holds, typed arrays as lists, uids dropped), its drawn SVG (hover layer dropped),
+#: the readout's text and the main control's value.
+EXPLORER_STATE_JS = """
+(selector) => {
+  const root = document.querySelector(selector);
+  if (!root) return null;
+  const plain = (value) => {
+    if (ArrayBuffer.isView(value)) return Array.from(value);
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === 'object') {
+      const out = {};
+      for (const key of Object.keys(value).sort()) {
+        if (key === 'uid' || key.startsWith('_')) continue;  // plotly's own flags
+        out[key] = plain(value[key]);
+      }
+      return out;
+    }
+    return value;
+  };
+  const figure = root.querySelector('.explorer-figure.js-plotly-plot');
+  const svgs = figure ? Array.from(figure.querySelectorAll('svg.main-svg')) : [];
+  const drawn = svgs.map((svg) => {
+    const copy = svg.cloneNode(true);
+    copy.querySelectorAll('.hoverlayer').forEach((node) => node.remove());
+    return copy.innerHTML;
+  }).join('');
+  const readout = root.querySelector('.explorer-readout');
+  const main = root.querySelector('.main-control');
+  let value = null;
+  if (main) {
+    const handle = main.querySelector('.noUi-handle');
+    const select = main.querySelector('select');
+    const active = main.querySelector('button.mod-active');
+    if (handle) value = handle.getAttribute('aria-valuenow');
+    else if (select) value = select.value;
+    else if (active) value = active.textContent.trim();
+  }
+  return {
+    hasFigure: !!figure && svgs.length > 0,
+    hasControls: !!root.querySelector('.course-controls') && !!main,
+    traces: figure && figure.data ? figure.data.length : 0,
+    data: figure && figure.data ? JSON.stringify(plain(figure.data)) : '',
+    drawn,
+    readout: readout ? readout.textContent.trim() : '',
+    value,
+  };
+}
+"""
+
+#: Whether the explorer's state differs from ``before`` in every one of ``keys``.
+EXPLORER_CHANGED_JS = (
+    "([selector, before, keys]) => { const now = (" + EXPLORER_STATE_JS + ")(selector);"
+    " return !!now && keys.every((key) => now[key] !== before[key]); }"
+)
+
+
+def explorer_selector(explorer_id: str) -> str:
+    """The CSS selector of an explorer's root box (the package's DOM hook)."""
+    return f".course-explorer.explorer-{explorer_id.replace('.', '-')}"
+
+
+def explorer_state(page, explorer_id: str) -> dict[str, Any] | None:
+    return page.evaluate(EXPLORER_STATE_JS, explorer_selector(explorer_id))
+
+
+def main_control_kind(page, explorer_id: str) -> str:
+    """``slider``, ``select`` or ``toggle``: how the main control is moved by keyboard."""
+    control = page.locator(f"{explorer_selector(explorer_id)} .main-control").first
+    classes = control.get_attribute("class") or ""
+    if "widget-slider" in classes:
+        return "slider"
+    if "widget-dropdown" in classes:
+        return "select"
+    if "widget-toggle-buttons" in classes:
+        return "toggle"
+    raise AssertionError(f"{explorer_id}: main control is no slider, list or toggle: {classes}")
+
+
+def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) -> str:
+    """Move the main control one step with the keyboard, as a learner does; say what was pressed.
+
+    A slider: focus its handle, ArrowRight (ArrowLeft at the top of its range).
+    A drop-down: focus it, ArrowDown (ArrowUp on the last option).
+    Toggle buttons: focus the next option's button, Space.
+    """
+    root = explorer_selector(explorer_id)
+    kind = main_control_kind(page, explorer_id)
+    if kind == "slider":
+        handle = page.locator(f"{root} .main-control .noUi-handle").first
+        now = float(handle.get_attribute("aria-valuenow"))
+        top = float(handle.get_attribute("aria-valuemax"))
+        if backwards is None:
+            backwards = now >= top
+        key = "ArrowLeft" if backwards else "ArrowRight"
+        handle.focus()
+        page.keyboard.press(key)
+        return f"slider {key}"
+    if kind == "select":
+        # Open the list (Alt+ArrowDown), move one option, pick it (Enter). A plain ArrowDown
+        # would do in Voila, but in JupyterLab's command mode the notebook takes it (it
+        # moves to the next cell) before the drop-down sees it.
+        select = page.locator(f"{root} .main-control select").first
+        index, count = select.evaluate("(s) => [s.selectedIndex, s.options.length]")
+        if backwards is None:
+            backwards = index >= count - 1
+        key = "ArrowUp" if backwards else "ArrowDown"
+        select.focus()
+        page.keyboard.press("Alt+ArrowDown")
+        page.keyboard.press(key)
+        page.keyboard.press("Enter")
+        return f"drop-down Alt+ArrowDown {key} Enter"
+    buttons = page.locator(f"{root} .main-control button")
+    count = buttons.count()
+    classes = [buttons.nth(i).get_attribute("class") or "" for i in range(count)]
+    current = next((i for i, names in enumerate(classes) if "mod-active" in names), -1)
+    target = (current + (-1 if backwards else 1)) % count
+    buttons.nth(target).focus()
+    page.keyboard.press("Space")
+    return f"toggle Space on {buttons.nth(target).inner_text().strip()!r}"
+
+
+def wait_for_change(page, explorer_id: str, before: dict[str, Any], keys, timeout_ms: float):
+    """Wait until each of ``keys`` of the explorer's state differs from ``before``."""
+    page.wait_for_function(
+        EXPLORER_CHANGED_JS,
+        arg=[explorer_selector(explorer_id), before, list(keys)],
+        timeout=timeout_ms,
+        polling=50,
+    )
+
+
+# -- JupyterLab --------------------------------------------------------------------------
+KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+ALL_PROMPTS_DONE_JS = """
+() => {
+  const prompts = Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'));
+  return prompts.length > 0 && prompts.every((p) => /\\[\\d+\\]/.test(p.textContent));
+}
+"""
+CELL_PROBLEMS_JS = """
+() => {
+  const problems = [];
+  document.querySelectorAll('.jp-OutputArea-output').forEach((node) => {
+    const mime = node.getAttribute('data-mime-type') || '';
+    const text = node.innerText || '';
+    if (mime.includes('stderr') || mime.includes('error'))
+      problems.push('a cell printed an error: ' + text.slice(0, 300));
+    else if (/Error displaying widget|Loading widget\\.\\.\\.|Model not found/i.test(text))
+      problems.push('a widget did not display: ' + text.slice(0, 200));
+  });
+  return problems;
+}
+"""
+
+
+def open_notebook_in_lab(page, server: LabServer, notebook: str, workspace: str, timeout_ms=90_000):
+    page.goto(server.lab_url(notebook, workspace))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout_ms)
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+
+
+def run_all_cells(page, timeout_ms=180_000) -> None:
+    """Run > Run All Cells from the menu, as the lesson tells a learner; wait until all ran."""
+    for attempt in range(3):
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        page.locator("#jp-MainMenu").get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.jp-InputPrompt'))"
+                ".some((p) => p.textContent.includes('*') || /\\[\\d+\\]/.test(p.textContent))",
+                timeout=10_000,
+            )
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.wait_for_function(ALL_PROMPTS_DONE_JS, timeout=timeout_ms, polling=250)
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+
+
+def wait_for_explorers(page, explorer_ids, timeout_ms=60_000) -> None:
+    """Wait until each of these explorers shows its main control and a drawn plotly figure."""
+    page.wait_for_function(
+        """(selectors) => selectors.every((selector) => {
+            const root = document.querySelector(selector);
+            const figure = root && root.querySelector('.explorer-figure.js-plotly-plot');
+            return !!figure && !!figure._fullLayout && !!figure.querySelector('svg.main-svg')
+              && !!root.querySelector('.main-control');
+        })""",
+        arg=[explorer_selector(explorer_id) for explorer_id in explorer_ids],
+        timeout=timeout_ms,
+        polling=100,
+    )
+
+
+def save_notebook(page, timeout_ms=30_000) -> None:
+    """File > Save (Ctrl+S on the notebook); wait until the tab is no longer dirty."""
+    page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.jp-NotebookPanel.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty')",
+        timeout=timeout_ms,
+    )
+
+
+def _api(server: LabServer, method: str, path: str) -> bytes:
+    request = urllib.request.Request(
+        f"{server.base_url}{path}",
+        method=method,
+        headers={"Authorization": f"token {server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+def kernel_ids(server: LabServer) -> list[str]:
+    """The ids of the kernels the server runs now."""
+    return sorted(kernel["id"] for kernel in json.loads(_api(server, "GET", "/api/kernels")))
+
+
+def shut_down_kernels(server: LabServer) -> None:
+    """Shut every kernel of this server down through its REST API (frees the CPU)."""
+    for kernel_id in kernel_ids(server):
+        with contextlib.suppress(urllib.error.URLError):
+            _api(server, "DELETE", f"/api/kernels/{kernel_id}")
+
+
+def scroll_height(page) -> int:
+    """The height of the page's scrolling content (Voila scrolls the body)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight,"
+        " ...Array.from(document.querySelectorAll('#rendered_cells, .jp-Notebook'))"
+        ".map((e) => e.scrollHeight))"
+    )
