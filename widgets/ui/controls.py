@@ -38,7 +38,7 @@ def slider(
         "value": value,
         "style": _STYLE,
         # a long label gets its own line and the track the next, instead of squeezing it
-        "layout": w.Layout(width="100%", max_width="360px", flex_flow="row wrap"),
+        "layout": w.Layout(width="100%", max_width="360px", height="auto", flex_flow="row wrap"),
         "continuous_update": True,
     }
     if integer:
