@@ -143,7 +143,7 @@ def test_a_preset_dose_is_checked_against_its_own_graft():
     assert explorer.main.max == 1.0
     with pytest.raises(ValueError, match=r"dose must be in \[0.05, 1\]"):
         explorer.set(graft_source="double_cord_blood", dose=3.7)
-    with pytest.raises(ValueError, match=r"dose must be in \[1, 20\]"):
+    with pytest.raises(ValueError, match=r"dose must be in \[1\.6, 15\]"):
         explorer.set(dose=0.5, graft_source="peripheral_blood")
     explorer.set(graft_source="peripheral_blood", dose=12.0)
     assert "from day 13" in explorer.readout_text

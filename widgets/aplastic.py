@@ -358,9 +358,10 @@ class EngraftmentExplorer(Explorer):
         "with neutrophils ≥ 500/µL, Kharfan-Dabaja 2021) is the published median: sibling "
         "blood 14 and marrow 19 days (Champlin 2000), double cord blood 23 (Barker 2005), "
         "haploidentical marrow 24 (Symons 2020); platelets likewise (18, 25, 29 days). "
-        "Typical doses: marrow 3.7 ×10⁶/kg (Bittencourt 2002); blood 6, double cord blood "
-        "0.2 and haploidentical marrow 3.7 ×10⁶/kg are <i>assumed</i>, as are the slider "
-        "ranges, the curve shapes and the platelet curve after cord blood. Low-dose "
+        "Typical doses: marrow 3.7 ×10⁶/kg (Bittencourt 2002); blood 6.7 ×10⁶/kg, range "
+        "1.6-15 (Lickliter 2000); double cord blood 0.2 and haploidentical marrow "
+        "3.7 ×10⁶/kg are <i>assumed</i>, as are the other slider ranges, the curve shapes "
+        "and the platelet curve after cord blood. Low-dose "
         "warnings: Pulsipher 2009, Bittencourt 2002, Brunstein 2010. Transfusions, growth "
         "factors, infections and GVHD are not modelled."
     )
@@ -370,6 +371,7 @@ class EngraftmentExplorer(Explorer):
         "symons2020",
         "kharfandabaja2021",
         "bittencourt2002",
+        "lickliter2000",
         "pulsipher2009",
         "brunstein2010",
     )
@@ -403,9 +405,9 @@ class EngraftmentExplorer(Explorer):
                 "graft_source": "bone_marrow",
                 "dose": 1.5,
             },
-            "Sibling blood stem cells (6, assumed typical)": {
+            "Sibling blood stem cells (6.7, the published median)": {
                 "graft_source": "peripheral_blood",
-                "dose": 6.0,
+                "dose": 6.7,
             },
             "Double cord blood (0.2, assumed typical)": {
                 "graft_source": "double_cord_blood",

@@ -211,14 +211,17 @@ ASSUMED = "assumed"
 #: Infused CD34+ doses by graft source (10^6 cells/kg), with their sources.
 GRAFT_CD34_DOSES: dict[str, GraftDose] = {
     "peripheral_blood": GraftDose(
-        typical=6.0,
-        minimum=1.0,
-        maximum=20.0,
+        typical=6.7,
+        minimum=1.6,
+        maximum=15.0,
         step=0.1,
         low_warning_below=3.8,
-        typical_source=ASSUMED,
+        typical_source="lickliter2000",
         warning_source="pulsipher2009",
-        typical_note="assumed; above the 3.8 cut-off of Pulsipher et al. 2009",
+        typical_note=(
+            "median (range 1.6-15.0) of G-CSF-mobilised sibling blood grafts, Lickliter et al. "
+            "2000; the slider spans that range"
+        ),
         warning_note=(
             "in 611 unrelated-donor blood grafts after myeloablative conditioning, more than "
             "3.8 x10^6/kg gave faster neutrophil and platelet recovery"
