@@ -38,7 +38,7 @@ test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not browser" $(PYTEST_ARGS)
 	@# The browser suite runs on its own, after the rest: JupyterLab, a kernel and Chromium
 	@# get both cores instead of sharing them with the Binder build and the site build.
-	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
