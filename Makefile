@@ -35,10 +35,10 @@ test: setup
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
 	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
 	$(BIN)/python tools/course_env.py check
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --ignore=tests/browser $(PYTEST_ARGS)
 	@# The browser suite runs on its own, after the rest: JupyterLab, a kernel and Chromium
 	@# get both cores instead of sharing them with the Binder build and the site build.
-	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
