@@ -49,6 +49,13 @@ def test_every_citation_key_resolves():
     assert not missing, f"citation keys not in assets/bibliography.toml: {missing}"
 
 
+def test_short_citation_names_first_author_and_year():
+    assert course.short_citation("champlin2000") == "Champlin 2000"
+    assert course.short_citation("vanlaar2014") == "van Laar 2014"
+    with pytest.raises(ValueError, match="'nobody1999'"):
+        course.short_citation("nobody1999")
+
+
 def test_an_unknown_key_is_reported():
     with pytest.raises(ValueError, match=r"'nobody1999' is not in assets/bibliography\.toml"):
         course.format_reference("nobody1999")

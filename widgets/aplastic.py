@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from . import science
+from .course import short_citation
 from .science.aplastic import GRAFT_CD34_DOSES, RETICULOCYTE_THRESHOLDS
 from .science.published import (
     GRAFT_SOURCE_LABELS,
@@ -15,7 +16,6 @@ from .science.published import (
     Sourced,
 )
 from .ui import theme
-from .ui.assets import bibliography
 from .ui.controls import SliderRange, checkbox, choice, slider, toggle
 from .ui.explorer import Explorer, register
 
@@ -34,13 +34,6 @@ __all__ = [
 def _font_size() -> float:
     """The axis-title font size of the current look (for a second axis built by hand)."""
     return theme.figure_layout("", x_title="", y_title="")["font"]["size"]
-
-
-def short_citation(key: str) -> str:
-    """'Champlin 2000' for a bibliography key: first author's surname and the year."""
-    entry = bibliography()[key]
-    surname = entry["authors"].split(",")[0].rsplit(" ", 1)[0]
-    return f"{surname} {entry['year']}"
 
 
 # -- 1. severity -------------------------------------------------------------------------

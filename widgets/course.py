@@ -22,7 +22,7 @@ from .ui.assets import bibliography, glossary, lesson_data
 from .ui.quiz import Quiz
 from .ui.theme import presentation
 
-__all__ = ["HTMLBlock", "Lesson", "format_reference", "presentation"]
+__all__ = ["HTMLBlock", "Lesson", "format_reference", "presentation", "short_citation"]
 
 STAGES = ("predict", "explore", "explain")
 STAGE_LABELS = {
@@ -75,6 +75,15 @@ def format_reference(key: str) -> tuple[str, str]:
         f"{html.escape(where)}." + (f" {'; '.join(link_ids)}." if link_ids else "")
     )
     return body, text
+
+
+def short_citation(key: str) -> str:
+    """'Champlin 2000' for a bibliography key: first author's surname and the year."""
+    entries = bibliography()
+    if key not in entries:
+        raise ValueError(f"citation key {key!r} is not in assets/bibliography.toml")
+    surname = entries[key]["authors"].split(",")[0].rsplit(" ", 1)[0]
+    return f"{surname} {entries[key]['year']}"
 
 
 def glossary_anchor(term_id: str) -> str:
