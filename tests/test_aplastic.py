@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from tests.conftest import LESSONS
 from widgets import aplastic, science
-from widgets.science.published import GRAFT_SOURCES, NEUTROPHIL_RECOVERY_MEDIAN_DAYS
+from widgets.course import short_citation
+from widgets.science.published import (
+    GRAFT_SOURCE_LABELS,
+    GRAFT_SOURCES,
+    NEUTROPHIL_RECOVERY_MEDIAN_DAYS,
+)
 from widgets.ui.assets import lesson_data
 from widgets.ui.explorer import explorers_for
 
@@ -140,13 +145,44 @@ def test_a_preset_dose_is_checked_against_its_own_graft():
     explorer = aplastic.EngraftmentExplorer()
     explorer.panel.apply_preset("Double cord blood, small units (0.1, below 0.17)")
     assert explorer.main.value == pytest.approx(0.1)
-    assert explorer.main.max == 1.0
-    with pytest.raises(ValueError, match=r"dose must be in \[0.05, 1\]"):
+    assert explorer.main.max == 1.7
+    with pytest.raises(ValueError, match=r"dose must be in \[0\.1, 1\.7\]"):
         explorer.set(graft_source="double_cord_blood", dose=3.7)
     with pytest.raises(ValueError, match=r"dose must be in \[1\.6, 15\]"):
         explorer.set(dose=0.5, graft_source="peripheral_blood")
     explorer.set(graft_source="peripheral_blood", dose=12.0)
     assert "from day 13" in explorer.readout_text
+
+
+def test_the_caption_gives_each_typical_dose_and_says_which_are_assumed():
+    caption = aplastic.EngraftmentExplorer.caption
+    cited, assumed_part = caption.split("<i>assumed</i>")
+    for source, g in science.GRAFT_CD34_DOSES.items():
+        assert f"{g.typical:g} ×10⁶/kg" in caption, source
+        if g.typical_is_assumed:
+            assert GRAFT_SOURCE_LABELS[source].lower() + " dose" in assumed_part
+        else:
+            assert short_citation(g.typical_source) in cited, source
+        if not g.range_is_assumed:
+            assert f"range {g.minimum:g}-{g.maximum:g} ({short_citation(g.range_source)}" in cited
+
+
+def test_the_dose_sources_are_cited_by_the_explorer_and_the_lesson():
+    references = lesson_data(aplastic.LESSON)["references"]
+    for g in science.GRAFT_CD34_DOSES.values():
+        for key in (g.typical_source, g.range_source, g.warning_source):
+            if key != science.ASSUMED:
+                assert key in aplastic.EngraftmentExplorer.sources
+                assert key in references
+
+
+def test_presets_at_a_typical_dose_say_whether_it_is_published():
+    for name, values in aplastic.EngraftmentExplorer().presets().items():
+        g = science.GRAFT_CD34_DOSES[values["graft_source"]]
+        assert g.minimum <= values["dose"] <= g.maximum, name
+        if values["dose"] == g.typical:
+            assert f"({g.typical:g}" in name
+            assert ("assumed" in name) == g.typical_is_assumed, name
 
 
 @settings(max_examples=60)
@@ -230,6 +266,11 @@ def test_print_engraftment_by_source(capsys):
         "Bone marrow (sibling donor): 3.7 x10^6 CD34+/kg -> model day 19; "
         "published median day 19 (Champlin 2000)"
     )
+    assert lines[2] == (
+        "Double cord blood: 0.4 x10^6 CD34+/kg -> model day 23; "
+        "published median day 23 (Barker 2005)"
+    )
+    assert lines[3].startswith("Haploidentical marrow: 3.7 x10^6 CD34+/kg (assumed) -> ")
     assert [int(line.split("model day ")[1].split(";")[0]) for line in lines] == [14, 19, 23, 24]
     assert aplastic.engraftment_days_by_source() == dict(
         zip(GRAFT_SOURCES, [14, 19, 23, 24], strict=True)

@@ -306,6 +306,57 @@ def test_dose_table_is_sourced_and_sensible():
             assert math.isclose(steps, round(steps), abs_tol=1e-6), (source, value)
 
 
+# Published infused CD34+ doses (10^6/kg), row by row: (graft, typical, slider minimum,
+# slider maximum, citation key). A range of None: the source gives only the median, so the
+# slider range stays assumed.
+PUBLISHED_DOSES = [
+    # Lickliter 2000: G-CSF-mobilised sibling blood grafts, median 6.7 (range 1.6-15)
+    ("peripheral_blood", 6.7, 1.6, 15.0, "lickliter2000"),
+    # Bittencourt 2002, abstract: median of 212 sibling marrow grafts 3.7 (no range given)
+    ("bone_marrow", 3.7, None, None, "bittencourt2002"),
+    # Majhail 2008, table 1: cord blood (88 % two units), median 0.4 (range 0.1-1.7)
+    ("double_cord_blood", 0.4, 0.1, 1.7, "majhail2008"),
+]
+#: No source in the course gives these typical doses yet.
+STILL_ASSUMED = {"haploidentical_marrow"}
+
+
+@pytest.mark.parametrize(("source", "typical", "low", "high", "key"), PUBLISHED_DOSES)
+def test_published_doses_row_by_row(source, typical, low, high, key):
+    g = science.GRAFT_CD34_DOSES[source]
+    assert key in bibliography()
+    assert g.typical == typical
+    assert g.typical_source == key and not g.typical_is_assumed
+    if low is None:
+        assert g.range_is_assumed
+        assert "range is assumed" in g.typical_note
+    else:
+        assert (g.minimum, g.maximum) == (low, high)
+        assert g.range_source == key and not g.range_is_assumed
+        assert f"range {low:g}-{high:g}" in g.typical_note
+
+
+def test_every_graft_is_either_published_or_knowingly_assumed():
+    published = {row[0] for row in PUBLISHED_DOSES}
+    assumed = {s for s, g in science.GRAFT_CD34_DOSES.items() if g.typical_is_assumed}
+    assert assumed == STILL_ASSUMED
+    assert published | assumed == set(GRAFT_SOURCES) and not published & assumed
+    for source in assumed:
+        g = science.GRAFT_CD34_DOSES[source]
+        assert g.range_is_assumed and g.typical_note.startswith("assumed")
+
+
+@pytest.mark.parametrize(("source", "typical", "low", "high", "key"), PUBLISHED_DOSES)
+def test_each_published_typical_dose_still_gives_the_published_median_day(
+    source, typical, low, high, key
+):
+    median = NEUTROPHIL_RECOVERY_MEDIAN_DAYS[source].value
+    assert science.engraftment_day(source, typical) == median
+    if low is not None:  # the slider ends stay on either side of the median day
+        assert science.engraftment_day(source, low) > median
+        assert science.engraftment_day(source, high) < median
+
+
 @pytest.mark.parametrize("source", GRAFT_SOURCES)
 def test_low_dose_warning_names_its_source(source):
     g = science.GRAFT_CD34_DOSES[source]

@@ -184,9 +184,9 @@ class GraftDose:
     ``typical`` is the dose at which the teaching model reproduces the source's
     published median day of neutrophil recovery; ``minimum``..``maximum`` is the
     explorer's slider range; below ``low_warning_below`` the cited study found slower
-    recovery. ``typical_source`` and ``warning_source`` are citation keys, or
-    ``"assumed"`` where no source in the course gives the number (the slider range is
-    assumed for every source).
+    recovery. ``typical_source``, ``range_source`` and ``warning_source`` are citation
+    keys, or ``"assumed"`` where no source in the course gives the number. A cited
+    ``range_source`` means the slider spans the published range of that cohort's doses.
     """
 
     typical: float
@@ -198,11 +198,17 @@ class GraftDose:
     warning_source: str
     typical_note: str
     warning_note: str
+    range_source: str = "assumed"
 
     @property
     def typical_is_assumed(self) -> bool:
         """Whether the typical dose is an assumption rather than a published value."""
         return self.typical_source == ASSUMED
+
+    @property
+    def range_is_assumed(self) -> bool:
+        """Whether the slider range is an assumption rather than a published range."""
+        return self.range_source == ASSUMED
 
 
 #: Marks a number that no source of the course gives (shown as "assumed").
@@ -219,13 +225,14 @@ GRAFT_CD34_DOSES: dict[str, GraftDose] = {
         typical_source="lickliter2000",
         warning_source="pulsipher2009",
         typical_note=(
-            "median (range 1.6-15.0) of G-CSF-mobilised sibling blood grafts, Lickliter et al. "
+            "median (range 1.6-15) of G-CSF-mobilised sibling blood grafts, Lickliter et al. "
             "2000; the slider spans that range"
         ),
         warning_note=(
             "in 611 unrelated-donor blood grafts after myeloablative conditioning, more than "
             "3.8 x10^6/kg gave faster neutrophil and platelet recovery"
         ),
+        range_source="lickliter2000",
     ),
     "bone_marrow": GraftDose(
         typical=3.7,
@@ -235,25 +242,34 @@ GRAFT_CD34_DOSES: dict[str, GraftDose] = {
         low_warning_below=3.0,
         typical_source="bittencourt2002",
         warning_source="bittencourt2002",
-        typical_note="median of 212 HLA-identical sibling marrow grafts",
+        typical_note=(
+            "median of 212 HLA-identical sibling marrow grafts (Bittencourt et al. 2002, "
+            "abstract); the slider range is assumed: the abstract gives no range"
+        ),
         warning_note=(
             "in 212 sibling marrow grafts, 3 x10^6/kg or more sped the recovery of every "
             "blood count"
         ),
     ),
     "double_cord_blood": GraftDose(
-        typical=0.2,
-        minimum=0.05,
-        maximum=1.0,
+        typical=0.4,
+        minimum=0.1,
+        maximum=1.7,
         step=0.01,
         low_warning_below=0.17,
-        typical_source=ASSUMED,
+        typical_source="majhail2008",
         warning_source="brunstein2010",
-        typical_note="assumed (both units together)",
+        typical_note=(
+            "median (range 0.1-1.7) CD34+ dose of 43 adults aged 55-69 given unrelated cord "
+            "blood after reduced-intensity conditioning, 88 % of them two units (Majhail et al. "
+            "2008, table 1); the slider spans that range. Not the cohort of the 23-day median "
+            "(Barker et al. 2005), whose abstract gives only the nucleated-cell dose"
+        ),
         warning_note=(
             "an infused dose below 1.7 x10^5 CD34+ cells/kg (0.17 x10^6/kg) in a single cord "
             "unit has been linked to poor engraftment"
         ),
+        range_source="majhail2008",
     ),
     "haploidentical_marrow": GraftDose(
         typical=3.7,
@@ -263,7 +279,11 @@ GRAFT_CD34_DOSES: dict[str, GraftDose] = {
         low_warning_below=3.0,
         typical_source=ASSUMED,
         warning_source="bittencourt2002",
-        typical_note="assumed equal to the sibling-marrow median of Bittencourt et al. 2002",
+        typical_note=(
+            "assumed equal to the sibling-marrow median of Bittencourt et al. 2002: no "
+            "source in the course gives the CD34+ dose of haploidentical marrow grafts with "
+            "post-transplant cyclophosphamide"
+        ),
         warning_note=(
             "in 212 sibling marrow grafts, 3 x10^6/kg or more sped the recovery of every "
             "blood count"
