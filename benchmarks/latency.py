@@ -25,6 +25,15 @@ received, and the kernel's CPU time for everything the step caused (plotly's
 replies from the browser included). The model's ``compute`` alone is timed again in
 this process.
 
+Every explorer answers its main control from *frames* held in the page
+(``widgets.ui.frames``): the figure at every setting, computed once by the kernel
+and switched by ``figure.js`` without a round trip. The benchmark waits until every
+figure holds its frames, then records for each step whether the page drew it from
+them ("frames": the share of steps that did), and also times the readout sentence
+under the figure, which still comes from the kernel. It also reports, measured in
+this process, what a table of frames costs to build and to send (once per change of
+the other controls, in the background).
+
 Goal (issue 3): every explorer within 2.0x the floor and at most 0.5x the naive way.
 """
 
@@ -90,10 +99,23 @@ MEASURE_JS = r"""
     const root = document.querySelector(rootSelector);
     const output = root.querySelector(outputSelector);
     const before = naive ? output.querySelector('.js-plotly-plot') : null;
+    const frameMark = () => (output.dataset ? output.dataset.courseFrame || '' : '');
+    const markBefore = frameMark();
     L.messages = [];
     L.start = null;
     L.figureMessage = null;
     L.armed = true;
+    // The readout sentence (explorers only): from the keydown to its text changing.
+    const readout = root.querySelector('.explorer-readout');
+    L.readout = readout ? new Promise((resolve) => {
+      const text = readout.textContent;
+      const watch = new MutationObserver(() => {
+        if (L.start === null || readout.textContent === text) return;
+        watch.disconnect();
+        resolve(performance.now() - L.start);
+      });
+      watch.observe(readout, { subtree: true, childList: true, characterData: true });
+    }) : Promise.resolve(null);
     L.result = new Promise((resolve) => {
       const drawn = () => {
         if (!naive) return true;
@@ -117,6 +139,7 @@ MEASURE_JS = r"""
             browser: changed - update,
             frame: frame - changed,
             bytes: L.messages.filter(([t]) => t >= start).reduce((sum, [, n]) => sum + n, 0),
+            fromFrames: frameMark() !== markBefore,
           });
         });
       });
@@ -210,6 +233,30 @@ def _two_values(control):
     return [control.value, other]
 
 
+def frame_table_costs(explorer_classes, repeats: int = 3) -> dict[str, dict[str, float]]:
+    """Per explorer: ms to build its table of frames (median), its settings, KB sent."""
+    from widgets.ui.frames import MAX_FRAMES, control_steps
+
+    costs = {}
+    for cls in explorer_classes:
+        explorer = cls()
+        steps = control_steps(explorer.main, MAX_FRAMES)
+        samples, table = [], None
+        for _ in range(repeats):
+            explorer.frames.invalidate()
+            started = time.perf_counter()
+            table = explorer.frames.build()
+            samples.append(1000 * (time.perf_counter() - started))
+        message = table.message(explorer, 1) if table else {}
+        size = len(json.dumps(message, default=lambda buffer: "x" * buffer.nbytes))
+        costs[cls.explorer_id] = {
+            "table_ms": round(statistics.median(samples), 1),
+            "settings": len(steps.values) if steps else 0,
+            "table_kb": round(size / 1024, 1),
+        }
+    return costs
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -240,6 +287,7 @@ def run(steps: int, warmup: int, out: Path) -> dict:
                 harness.open_notebook_in_lab(page, server, notebook_path.name, "latency")
                 harness.run_all_cells(page)
                 harness.wait_for_explorers(page, explorer_ids, timeout_ms=180_000)
+                harness.wait_for_frames(page, explorer_ids, timeout_ms=120_000)
                 page.wait_for_selector(
                     ".bench-naive .bench-output .js-plotly-plot .main-svg", state="attached"
                 )
@@ -258,7 +306,8 @@ def run(steps: int, warmup: int, out: Path) -> dict:
             server.stop()
 
     costs = model_compute_ms(classes, repeats=21)
-    return summarise(samples, costs, classes, steps, out)
+    tables = frame_table_costs(classes)
+    return summarise(samples, costs, tables, classes, steps, out)
 
 
 def _step(page, root: str, explorer_id: str | None, backwards: bool | None) -> bool:
@@ -318,6 +367,12 @@ def measure(page, variants, kernel, *, steps: int, warmup: int) -> dict[str, lis
                     " new Promise((r) => setTimeout(() => r(null), ms))])",
                     STEP_TIMEOUT_MS,
                 )
+                if result is not None:
+                    result["readout"] = page.evaluate(
+                        "(ms) => Promise.race([window.__latency.readout,"
+                        " new Promise((r) => setTimeout(() => r(null), ms))])",
+                        STEP_TIMEOUT_MS,
+                    )
             except Exception as error:  # a page error: record a miss, keep going
                 print(f"  {name}: step failed: {error}", file=sys.stderr)
                 result = None
@@ -336,7 +391,7 @@ def measure(page, variants, kernel, *, steps: int, warmup: int) -> dict[str, lis
     return samples
 
 
-def summarise(samples, costs, classes, steps, out: Path) -> dict:
+def summarise(samples, costs, tables, classes, steps, out: Path) -> dict:
     def stats(name: str) -> dict:
         rows = samples[name]
         totals = [r["total"] for r in rows]
@@ -351,6 +406,8 @@ def summarise(samples, costs, classes, steps, out: Path) -> dict:
             "received_kb": round(statistics.median(r["bytes"] for r in rows) / 1024, 1),
             # Mean, not median: the kernel's CPU clock ticks in 10 ms steps.
             "kernel_cpu_ms": round(statistics.fmean(r["kernel_cpu"] for r in rows), 1),
+            "from_frames": round(sum(bool(r.get("fromFrames")) for r in rows) / len(rows), 2),
+            "readout_ms": _median([r.get("readout") for r in rows]),
             "steps": len(totals),
         }
 
@@ -364,6 +421,7 @@ def summarise(samples, costs, classes, steps, out: Path) -> dict:
         }
         entry.update(stats(cls.explorer_id))
         entry["compute_ms"] = round(costs[cls.explorer_id], 2)
+        entry.update(tables[cls.explorer_id])
         median = entry["median_ms"]
         if median is not None and floor["median_ms"] and naive["median_ms"]:
             entry["ratio_to_floor"] = round(median / floor["median_ms"], 2)
@@ -388,13 +446,19 @@ def summarise(samples, costs, classes, steps, out: Path) -> dict:
     return report
 
 
+def _median(values) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.median(present), 1) if present else None
+
+
 def print_table(report: dict) -> None:
     def cell(value, width, fmt="{:.1f}"):
         return ("-" if value is None else fmt.format(float(value))).rjust(width)
 
     header = (
         f"{'explorer':34} {'median':>7} {'p95':>7} {'xfloor':>7} {'xnaive':>7} "
-        f"{'to msg':>7} {'redraw':>7} {'KB in':>6} {'kernel':>7} {'model':>6}  goal"
+        f"{'frames':>6} {'redraw':>7} {'readout':>7} {'kernel':>7} {'model':>6} "
+        f"{'table':>6} {'KB':>6}  goal"
     )
     print("\nKeyboard step -> redraw in JupyterLab (Chromium), ms (medians unless p95)")
     print(header)
@@ -407,17 +471,19 @@ def print_table(report: dict) -> None:
             f"{name:34} {cell(row['median_ms'], 7)} {cell(row['p95_ms'], 7)} "
             f"{cell(row.get('ratio_to_floor'), 7, '{:.2f}')} "
             f"{cell(row.get('ratio_to_naive'), 7, '{:.2f}')} "
-            f"{cell(row.get('kernel_and_wire_ms'), 7)} {cell(row.get('browser_redraw_ms'), 7)} "
-            f"{cell(row.get('received_kb'), 6)} {cell(row.get('kernel_cpu_ms'), 7)} "
-            f"{cell(row.get('compute_ms'), 6, '{:.2f}')}  {goal}"
+            f"{cell(row.get('from_frames'), 6, '{:.0%}')} {cell(row.get('browser_redraw_ms'), 7)} "
+            f"{cell(row.get('readout_ms'), 7)} {cell(row.get('kernel_cpu_ms'), 7)} "
+            f"{cell(row.get('compute_ms'), 6, '{:.2f}')} {cell(row.get('table_ms'), 6, '{:.0f}')} "
+            f"{cell(row.get('table_kb'), 6)}  {goal}"
         )
     print(
         f"\ngoal: within {GOAL_FLOOR}x the floor and at most {GOAL_NAIVE}x the naive way.\n"
-        "to msg: keydown to the figure's update message arriving in the page (kernel and wire);"
-        " redraw: that message to the figure's DOM change (plotly);\n"
-        "KB in: bytes the page received for the step; kernel: the kernel's CPU time for"
-        " everything the step caused (mean);\n"
-        "model: the explorer's compute() alone, in this process."
+        "frames: share of steps the page drew from its frames (no kernel round trip);"
+        " redraw: the update (a frame, or the kernel's message) to the figure's DOM change;\n"
+        "readout: keydown to the sentence under the figure changing (it comes from the kernel);"
+        " kernel: the kernel's CPU time for everything the step caused (mean);\n"
+        "model: the explorer's compute() alone; table: ms to build its frames (all settings),"
+        " KB: their size; both in this process, once per change of the other controls."
     )
 
 

@@ -99,28 +99,15 @@ def _describe_control(name: str, control: Any) -> dict[str, Any]:
 
 
 def control_steps(control: Any, limit: int = MAX_FRAMES) -> list[tuple[str, Any]] | None:
-    """Every setting of a control as (label, value), or None if it has more than ``limit``."""
-    import ipywidgets as w
+    """Every setting of a control as (label, value), or None if it has more than ``limit``.
 
-    if isinstance(control, w.FloatSlider | w.IntSlider):
-        count = round((control.max - control.min) / control.step) + 1
-        if count > limit:
-            return None
-        steps = []
-        for index in range(count):
-            value = min(control.min + index * control.step, control.max)
-            value = round(value) if isinstance(control, w.IntSlider) else round(value, 10)
-            steps.append((f"{value:g}", value))
-        return steps
-    if isinstance(control, w.Checkbox | w.ToggleButton):
-        return [("No", False), ("Yes", True)]
-    options = getattr(control, "options", None)
-    if options is None:
-        return None
-    labels = getattr(control, "_options_labels", None) or [str(o) for o in options]
-    values = getattr(control, "_options_values", None) or list(options)
-    steps = list(zip(labels, values, strict=True))
-    return steps if len(steps) <= limit else None
+    The same settings the notebook's figures switch between in the page
+    (``widgets.ui.frames.control_steps``).
+    """
+    from widgets.ui.frames import control_steps as settings
+
+    steps = settings(control, limit)
+    return None if steps is None else list(zip(steps.labels, steps.values, strict=True))
 
 
 def explorer_description(explorer: Any, limit: int = MAX_FRAMES) -> dict[str, Any]:

@@ -483,6 +483,73 @@ def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) 
     return f"toggle Space on {buttons.nth(target).inner_text().strip()!r}"
 
 
+#: The frame the page last drew for an explorer's figure (``figure.js`` marks it), and
+#: the generation of the frames it can switch ("" while it has none).
+FRAME_MARKS_JS = """
+(selector) => {
+  const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
+  if (!figure) return null;
+  return { frame: figure.dataset.courseFrame || '', frames: figure.dataset.courseFrames || '' };
+}
+"""
+
+
+def frame_marks(page, explorer_id: str) -> dict[str, str] | None:
+    """``{"frame": ..., "frames": ...}``: the frame the page drew and the frames it holds."""
+    return page.evaluate(FRAME_MARKS_JS, explorer_selector(explorer_id))
+
+
+def wait_for_frames(page, explorer_ids, timeout_ms: float = 30_000) -> None:
+    """Wait until the page holds the frames of each explorer's main control."""
+    page.wait_for_function(
+        """(selectors) => selectors.every((selector) => {
+            const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
+            return !!figure && !!figure.dataset.courseFrames;
+        })""",
+        arg=[explorer_selector(explorer_id) for explorer_id in explorer_ids],
+        timeout=timeout_ms,
+        polling=100,
+    )
+
+
+def step_other_control(page, explorer_id: str) -> str | None:
+    """Move one control other than the main one a keyboard step; say what, or None if none.
+
+    The first slider (ArrowLeft), else the first drop-down (next option), else the first
+    toggle buttons (the next one, Space).
+    """
+    root = f"{explorer_selector(explorer_id)} .course-controls"
+    handles = page.locator(f"{root} .widget-slider:not(.main-control) .noUi-handle")
+    if handles.count():
+        handle = handles.first
+        now = float(handle.get_attribute("aria-valuenow"))
+        low = float(handle.get_attribute("aria-valuemin"))
+        key = "ArrowRight" if now <= low else "ArrowLeft"
+        handle.focus()
+        page.keyboard.press(key)
+        return f"slider {key}"
+    other_lists = ".widget-dropdown:not(.main-control):not(.course-presets)"
+    selects = page.locator(f"{root} {other_lists} select")
+    if selects.count():
+        select = selects.first
+        index, count = select.evaluate("(s) => [s.selectedIndex, s.options.length]")
+        key = "ArrowUp" if index >= count - 1 else "ArrowDown"
+        select.focus()
+        page.keyboard.press("Alt+ArrowDown")
+        page.keyboard.press(key)
+        page.keyboard.press("Enter")
+        return f"drop-down {key}"
+    toggles = page.locator(f"{root} .widget-toggle-buttons:not(.main-control) button")
+    if toggles.count():
+        classes = [toggles.nth(i).get_attribute("class") or "" for i in range(toggles.count())]
+        current = next((i for i, names in enumerate(classes) if "mod-active" in names), 0)
+        target = (current + 1) % toggles.count()
+        toggles.nth(target).focus()
+        page.keyboard.press("Space")
+        return "toggle Space"
+    return None
+
+
 def wait_for_change(page, explorer_id: str, before: dict[str, Any], keys, timeout_ms: float):
     """Wait until each of ``keys`` of the explorer's state differs from ``before``."""
     page.wait_for_function(
@@ -591,6 +658,82 @@ def shut_down_kernels(server: LabServer) -> None:
     for kernel_id in kernel_ids(server):
         with contextlib.suppress(urllib.error.URLError):
             _api(server, "DELETE", f"/api/kernels/{kernel_id}")
+
+
+#: Run in a lesson's kernel: every explorer a page asked frames of, and its figure's data.
+KERNEL_FIGURES_CODE = """
+import gc as _gc, json as _json
+from widgets.ui.explorer import Explorer as _Explorer
+from widgets.ui.frames import figure_json as _figure_json
+print(_json.dumps({_e.explorer_id: _figure_json(_e.figure)["data"]
+                   for _e in _gc.get_objects()
+                   if isinstance(_e, _Explorer) and _e.frames.wanted}))
+"""
+
+
+def kernel_figures(server: LabServer, kernel_id: str, timeout: float = 60) -> dict[str, Any]:
+    """The figures' data as the kernel holds them (a second client asks the lesson's kernel)."""
+    from jupyter_client import BlockingKernelClient
+
+    runtime = Path(server.environment()["JUPYTER_RUNTIME_DIR"])
+    client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        client.wait_for_ready(timeout=timeout)
+
+        def hook(message) -> None:
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                printed.append("ERROR " + "\n".join(message["content"]["traceback"]))
+
+        reply = client.execute_interactive(
+            KERNEL_FIGURES_CODE, output_hook=hook, timeout=timeout, store_history=False
+        )
+    finally:
+        client.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"the kernel could not list its figures: {''.join(printed)[-2000:]}")
+    return json.loads("".join(printed))
+
+
+#: The figures' data as the page holds it, by explorer id (null-valued keys dropped).
+PAGE_FIGURES_JS = """
+(ids) => {
+  const plain = (value) => {
+    if (ArrayBuffer.isView(value)) return Array.from(value);
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === 'object') {
+      const out = {};
+      for (const key of Object.keys(value).sort()) {
+        if (key === 'uid' || key.startsWith('_') || value[key] === null
+            || value[key] === undefined) continue;
+        out[key] = plain(value[key]);
+      }
+      return out;
+    }
+    return value;
+  };
+  const out = {};
+  for (const id of ids) {
+    const selector = '.course-explorer.explorer-' + id.replace('.', '-');
+    const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
+    out[id] = figure && figure.data ? plain(figure.data) : null;
+  }
+  return out;
+}
+"""
+
+
+def drop_nulls(value: Any) -> Any:
+    """A JSON value with null-valued object keys (and trace uids) dropped, as the page's copy."""
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in sorted(value.items()) if v is not None and k != "uid"}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
 
 
 def scroll_height(page) -> int:

@@ -15,9 +15,14 @@ from pathlib import Path
 import pytest
 from browser_harness import (
     CELL_PROBLEMS_JS,
+    KERNEL_IDLE,
+    PAGE_FIGURES_JS,
     VIEWPORT,
+    drop_nulls,
     explorer_selector,
     explorer_state,
+    frame_marks,
+    kernel_figures,
     kernel_ids,
     lesson_paths,
     open_notebook_in_lab,
@@ -26,8 +31,10 @@ from browser_harness import (
     scroll_height,
     shut_down_kernels,
     step_main_control,
+    step_other_control,
     wait_for_change,
     wait_for_explorers,
+    wait_for_frames,
 )
 from browser_harness import PageWatch as _PageWatch
 
@@ -38,6 +45,7 @@ LESSONS = lesson_paths()
 #: and the readout sentence.
 CHANGES = ("data", "drawn", "readout")
 STEP_TIMEOUT_MS = 20_000
+FRAMES_TIMEOUT_MS = 30_000
 TALL_VIEWPORT_HEIGHT = 1500
 
 
@@ -102,10 +110,23 @@ def check_explorers_render(page, lesson, explorer_ids, problems) -> dict:
 
 
 def check_main_controls_answer(page, states, problems) -> dict:
-    """Moving each main control one keyboard step changes the figure's data, drawing and readout."""
+    """A keyboard step of each main control changes the figure's data, drawing and readout.
+
+    The figure must answer from the frames the page holds (issue 3: the main control is
+    off the kernel's round trip); the readout comes from the kernel.
+    """
+    try:
+        wait_for_frames(page, list(states), FRAMES_TIMEOUT_MS)
+    except Exception:
+        missing = [e for e in states if not (frame_marks(page, e) or {}).get("frames")]
+        problems.append(
+            f"no frames reached the page within {FRAMES_TIMEOUT_MS / 1000:g} s for "
+            f"{', '.join(missing)}: their main controls go through the kernel"
+        )
     after = {}
     for explorer_id, before in states.items():
         page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+        marks = frame_marks(page, explorer_id) or {}
         pressed = step_main_control(page, explorer_id)
         try:
             wait_for_change(page, explorer_id, before, CHANGES, STEP_TIMEOUT_MS)
@@ -117,8 +138,57 @@ def check_main_controls_answer(page, states, problems) -> dict:
                 f"{now.get('value')!r} but did not change the figure's "
                 f"{' or '.join(unchanged)} within {STEP_TIMEOUT_MS / 1000:g} s"
             )
+        now_marks = frame_marks(page, explorer_id) or {}
+        problems.check(
+            bool(now_marks.get("frame")) and now_marks.get("frame") != marks.get("frame"),
+            f"{explorer_id}: {pressed} was not answered from the frames in the page "
+            f"(frame drawn before {marks.get('frame')!r}, after {now_marks.get('frame')!r})",
+        )
         after[explorer_id] = explorer_state(page, explorer_id)
     return after
+
+
+def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
+    """Quick keyboard steps of the main and another control: the page ends as the kernel is.
+
+    Main, other, main, main, with no waiting in between, so the page may step the main
+    control while its frames are stale; when all is quiet, each figure in the page must
+    hold exactly the data the kernel's copy holds.
+    """
+    for explorer_id in explorer_ids:
+        page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+        step_main_control(page, explorer_id)
+        step_other_control(page, explorer_id)
+        step_main_control(page, explorer_id)
+        step_main_control(page, explorer_id)
+    page.wait_for_timeout(500)
+    page.wait_for_selector(KERNEL_IDLE, timeout=STEP_TIMEOUT_MS)
+    with contextlib.suppress(Exception):
+        wait_for_frames(page, explorer_ids, FRAMES_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    (kernel,) = kernel_ids(server)
+    in_kernel = kernel_figures(server, kernel)
+    in_page = page.evaluate(PAGE_FIGURES_JS, explorer_ids)
+    for explorer_id in explorer_ids:
+        expected = drop_nulls(in_kernel.get(explorer_id))
+        shown = in_page.get(explorer_id)
+        if expected != shown:
+            problems.append(
+                f"{explorer_id}: after quick steps of its main and another control the page "
+                "shows other data than the kernel holds: " + _first_difference(expected, shown)
+            )
+
+
+def _first_difference(expected, shown, where="data") -> str:
+    if isinstance(expected, dict) and isinstance(shown, dict):
+        for key in sorted(set(expected) | set(shown)):
+            if expected.get(key) != shown.get(key):
+                return _first_difference(expected.get(key), shown.get(key), f"{where}.{key}")
+    if isinstance(expected, list) and isinstance(shown, list) and len(expected) == len(shown):
+        for index, (a, b) in enumerate(zip(expected, shown, strict=True)):
+            if a != b:
+                return _first_difference(a, b, f"{where}[{index}]")
+    return f"{where}: kernel {str(expected)[:120]}, page {str(shown)[:120]}"
 
 
 def check_quizzes(page, problems) -> None:
@@ -251,6 +321,7 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             f"{kernel_ids(lab_server)} after",
         )
         check_reloaded(page, first, current, problems)
+        check_kernel_agrees(page, lab_server, explorer_ids, problems)
         check_page_clean(watch, problems, "JupyterLab")
     except _Stop:
         pass

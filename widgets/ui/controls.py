@@ -128,6 +128,9 @@ class ControlPanel:
         value to a ``SliderRange``). When the other control changes, the slider takes the
         new range and its starting value; values are checked against the range that
         goes with the other control's value (for example a cell dose per graft source).
+    before_set
+        Called with the values about to be set, before Python sets several controls at
+        once (a preset, Reset, ``set_values``); not for a learner's own moves.
     """
 
     def __init__(
@@ -137,6 +140,7 @@ class ControlPanel:
         presets: Mapping[str, Mapping[str, Any]] | None = None,
         on_change: Callable[[], None],
         linked_ranges: Mapping[str, tuple[str, Callable[[Any], SliderRange]]] | None = None,
+        before_set: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> None:
         self.controls = dict(controls)
         self.linked_ranges = dict(linked_ranges or {})
@@ -152,6 +156,7 @@ class ControlPanel:
             self._check(values, where=f"preset {scenario!r}: ")
         self.defaults = {name: c.value for name, c in self.controls.items()}
         self._on_change = on_change
+        self._before_set = before_set
         self._muted = False
         self._setting_many = False
 
@@ -234,6 +239,8 @@ class ControlPanel:
     def set_values(self, values: Mapping[str, Any], *, notify: bool = True) -> None:
         """Set several controls at once (checked first), then call back once."""
         self._check(values)
+        if self._before_set is not None:
+            self._before_set(values)
         self._muted = True
         self._setting_many = True
         try:

@@ -5,6 +5,12 @@ text readout of what the figure shows. Data flows one way: a control moves ->
 ``compute`` calls the pure science functions -> ``update_figure`` changes the
 figure in place (``batch_update``) -> the readout says what changed.
 
+The main control is also answered in the page itself: once a page shows the
+figure, the explorer computes its *frames* (the figure at every setting of the
+main control, ``widgets.ui.frames``), and the page switches between them without
+waiting for the kernel. The kernel then updates its copy of the figure without
+sending it again.
+
 The figure is built in its final state before it is displayed (a change made
 to a FigureWidget before display is not part of its synced state), and after
 every update the figure's synced state is brought up to date without sending
@@ -20,15 +26,18 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from copy import deepcopy
 from typing import Any, ClassVar
 
 import ipywidgets as w
 import plotly.graph_objects as go
+from plotly.basedatatypes import Undefined
 
 from .controls import ControlPanel, SliderRange
 from .figure import CourseFigure
+from .frames import FrameTable
 from .theme import presentation_figure
 
 __all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
@@ -99,6 +108,29 @@ def remember_figure_state(figure: go.FigureWidget) -> None:
         figure._widget_layout = layout
 
 
+def _message_parts(kind: str, args: tuple, kwargs: dict) -> tuple[dict, dict, Any]:
+    """(restyle data, relayout data, trace indexes) of a held plotly message."""
+    if kind == "update":
+        names = ("restyle_data", "relayout_data", "trace_indexes")
+        given = dict(zip(names, args, strict=False)) | kwargs
+        return (
+            given.get("restyle_data") or {},
+            given.get("relayout_data") or {},
+            given.get("trace_indexes"),
+        )
+    if kind == "restyle":
+        given = dict(zip(("restyle_data", "trace_indexes"), args, strict=False)) | kwargs
+        return given.get("restyle_data") or {}, {}, given.get("trace_indexes")
+    given = dict(zip(("layout_data",), args, strict=False)) | kwargs
+    return {}, given.get("layout_data") or {}, None
+
+
+def _per_trace(given: Any, count: int) -> list[Any]:
+    """A restyle value for each of ``count`` traces (plotly cycles a list over the traces)."""
+    values = given if isinstance(given, list) else [given]
+    return [values[i % len(values)] for i in range(count)]
+
+
 class Explorer:
     """Controls beside one figure updated in place, and a readout of what it shows."""
 
@@ -118,6 +150,7 @@ class Explorer:
             presets=self.presets(),
             on_change=self.refresh,
             linked_ranges=self.linked_ranges(),
+            before_set=self._before_set,
         )
         if values:
             self.panel.set_values(values, notify=False)
@@ -125,6 +158,8 @@ class Explorer:
         # Built in its final state before display (see the module docstring).
         self.figure = CourseFigure(presentation_figure(self.build_figure(self.state)))
         self.figure.add_class("explorer-figure")
+        self.frames = FrameTable(self)
+        self.figure.on_msg(self._figure_message)
         self.readout = w.HTML(self._readout_html(self.describe(self.state)))
         self.readout.add_class("explorer-readout")
         self.panel.controls[self.main_control].add_class("main-control")
@@ -189,17 +224,79 @@ class Explorer:
         )
 
     def refresh(self) -> None:
-        """Recompute for the current controls and update the figure and readout in place."""
+        """Recompute for the current controls and update the figure and readout in place.
+
+        Where the page has drawn this setting from the explorer's frames already, the
+        kernel's copy of the figure follows without sending the change back.
+        """
+        values = self.panel.values()
+        self.frames.note(values)
+        frame = self.frames.index_for(values)
+        if frame is not None:  # computed at the frame's own value, so both copies agree
+            values = {**values, self.main_control: self.frames.table.steps.values[frame]}
         try:
-            state = self.compute(**self.panel.values())
+            state = self.compute(**values)
         except ValueError as error:  # keep the last good figure; say what is wrong
             self.readout.value = self._readout_html(f"Cannot show this: {error}", error=True)
             return
         self.state = state
-        with self.figure.batch_update():
-            self.update_figure(state)
+        if frame is None:
+            with self.figure.batch_update():
+                self.update_figure(state)
+            self.frames.schedule()
+        else:
+            with self.figure.held() as held, self.figure.batch_update():
+                self.update_figure(state)
+            self._send_unframed(held)
         remember_figure_state(self.figure)
         self.readout.value = self._readout_html(self.describe(state))
+
+    def _send_unframed(self, held: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+        """Send the held changes that the frames do not cover (none, when they are complete)."""
+        for kind, args, kwargs in held:
+            restyle, relayout, traces = _message_parts(kind, args, kwargs)
+            traces = self.figure._normalize_trace_indexes(traces)
+            restyle = {
+                path: [
+                    Undefined if self.frames.covers(("trace", trace, path)) else value
+                    for trace, value in zip(traces, _per_trace(given, len(traces)), strict=True)
+                ]
+                for path, given in restyle.items()
+            }
+            restyle = {p: v for p, v in restyle.items() if any(x is not Undefined for x in v)}
+            relayout = {
+                path: value
+                for path, value in relayout.items()
+                if not self.frames.covers(("layout", path))
+            }
+            if restyle or relayout:
+                self.figure.send_held(
+                    "update", restyle_data=restyle, relayout_data=relayout, trace_indexes=traces
+                )
+
+    def _before_set(self, values: Mapping[str, Any]) -> None:
+        """Python is about to set controls: if the other controls change, frames are stale."""
+        frames = getattr(self, "frames", None)  # None while __init__ sets the first values
+        controls = self.panel.controls
+        if frames is not None and any(
+            name != self.main_control and controls[name].value != value
+            for name, value in values.items()
+        ):
+            frames.invalidate()
+
+    def _figure_message(self, _figure: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "frames":
+            self.frames.request()
+
+    @contextmanager
+    def drawing_on(self, figure: go.Figure) -> Iterator[None]:
+        """Let ``update_figure`` draw on another figure (a scratch copy, for frames)."""
+        own = self.figure
+        self.figure = figure  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            self.figure = own
 
     def set(self, **values: Any) -> None:
         """Set controls by name (checked against their ranges) and update once."""

@@ -1,57 +1,120 @@
-"""The explorers' figure: plotly's FigureWidget, with plotly's browser code compiled once per page.
+"""The explorers' figure: plotly's FigureWidget with the course's own, leaner front end.
 
-plotly's ``FigureWidget`` is an anywidget whose front-end module (``_esm``) is
-plotly's whole widget bundle, about 5 MB of JavaScript. Every figure compiles it
-again: about 1 s each in Chromium on this kind of machine. When a page loads a
-lesson's figures together (a page reload in JupyterLab, Voila), the compiles
-queue up, and anywidget gives each model 2 s to start: a figure that misses it
-draws but never applies another update, and in JupyterLab a reload can fail to
-show any widget at all.
+On the Python side ``CourseFigure`` *is* plotly's ``FigureWidget``: an explorer
+builds it once and changes it in place (``fig.data[1].y = ...`` inside
+``batch_update``), and plotly sends each change to the page as a
+Plotly.restyle/relayout/update message. In the page, ``figure.js`` draws those with
+plotly.js and adds *frames*: what the figure shows at every setting of the
+explorer's main control, computed once by the explorer (``widgets.ui.frames``) and
+switched in the page when the learner moves that control, with no round trip to
+the kernel (issue 3: a keyboard step redraws in the time plotly takes to draw).
 
-``CourseFigure`` is the same FigureWidget with a small front-end module that
-loads plotly's bundle once per page (from the ``_plotly_esm`` trait of whichever
-figure asks first) and hands each figure its own copy of plotly's widget.
+Two more things the front end does differently from plotly's own:
+
+* plotly.js (4.8 MB) is sent once per kernel, by one shared ``PlotlyLibrary``
+  widget that every figure refers to, and compiled once per page. plotly's own
+  widget sent its 5 MB bundle with every figure and compiled it again for each.
+* it does not send plotly's full-figure deltas back to the kernel after every
+  update (the kernel never reads them; they cost the page a deep comparison of
+  the whole figure per step).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import anywidget
 import plotly
 import plotly.graph_objects as go
 import traitlets
+from ipywidgets import widget_serialization
 
-__all__ = ["CourseFigure"]
+__all__ = ["CourseFigure", "PlotlyLibrary", "plotly_library"]
 
-_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+_FRONT_END = Path(__file__).with_name("figure.js")
 
-_LOADER = """
-const KEY = Symbol.for("stemcell-course/plotly-widget-bundle");
-function bundle(model) {
-  if (!globalThis[KEY]) {
-    const source = new Blob([model.get("_plotly_esm")], { type: "text/javascript" });
-    globalThis[KEY] = import(URL.createObjectURL(source));
-  }
-  return globalThis[KEY];
-}
-export default () => {
-  let widget = null;
-  return {
-    async initialize(context) {
-      const module = await bundle(context.model);
-      widget = typeof module.default === "function" ? module.default() : module.default;
-      return widget.initialize?.(context);
-    },
-    render(context) {
-      return widget.render(context);
-    },
-  };
-};
-"""
+
+class PlotlyLibrary(anywidget.AnyWidget):
+    """plotly.js itself, sent to the page once per kernel and shared by every figure."""
+
+    _esm = "export default {};"
+    source = traitlets.Unicode("").tag(sync=True)
+
+
+_library: dict[str, PlotlyLibrary] = {}
+
+
+def plotly_library() -> PlotlyLibrary:
+    """The kernel's one ``PlotlyLibrary`` (made again if it was closed)."""
+    library = _library.get("plotly")
+    if library is None or library.comm is None:
+        library = PlotlyLibrary(source=_PLOTLY_JS.read_text(encoding="utf-8"))
+        _library["plotly"] = library
+    return library
 
 
 class CourseFigure(go.FigureWidget):
-    """A plotly ``FigureWidget`` whose browser code is compiled once per page, not per figure."""
+    """plotly's ``FigureWidget``, drawn by the course's front end, with frames."""
 
-    _esm = _LOADER
-    _plotly_esm = traitlets.Unicode(_BUNDLE.read_text(encoding="utf-8")).tag(sync=True)
+    _esm = _FRONT_END.read_text(encoding="utf-8")
+    #: Identifies this figure's state in the page (anywidget gives each view its own proxy).
+    _course_key = traitlets.Unicode("").tag(sync=True)
+    _course_library = traitlets.Instance(PlotlyLibrary, allow_none=True).tag(
+        sync=True, **widget_serialization
+    )
+    #: The frame table (``widgets.ui.frames.FrameTable.message``), or not ready.
+    _course_frames = traitlets.Dict({"generation": 0, "ready": False}).tag(sync=True)
+    _held: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
+
+    # Defaults, not values set in __init__: the widget opens (and sends its first state to
+    # the page) inside plotly's __init__, and the page needs these from the start.
+    @traitlets.default("_course_key")
+    def _default_key(self) -> str:
+        return uuid.uuid4().hex
+
+    @traitlets.default("_course_library")
+    def _default_library(self) -> PlotlyLibrary:
+        return plotly_library()
+
+    # -- changes the page has already drawn -------------------------------------------------
+    @contextmanager
+    def held(self) -> Iterator[list[tuple[str, tuple[Any, ...], dict[str, Any]]]]:
+        """Change the figure without sending the changes; yields the messages held back.
+
+        Used when the page has already drawn the change from a frame: the kernel's
+        copy of the figure must follow without drawing it a second time. The caller
+        sends what the frame did not cover with ``send_held``.
+        """
+        held: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self._held = held
+        try:
+            yield held
+        finally:
+            self._held = None
+
+    def send_held(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        """Send one message that ``held`` kept back (or a part of it)."""
+        getattr(super(), f"_send_{kind}_msg")(*args, **kwargs)
+
+    def _send_restyle_msg(self, *args: Any, **kwargs: Any) -> None:
+        if self._held is not None:
+            self._held.append(("restyle", args, kwargs))
+        else:
+            super()._send_restyle_msg(*args, **kwargs)
+
+    def _send_relayout_msg(self, *args: Any, **kwargs: Any) -> None:
+        if self._held is not None:
+            self._held.append(("relayout", args, kwargs))
+        else:
+            super()._send_relayout_msg(*args, **kwargs)
+
+    def _send_update_msg(self, *args: Any, **kwargs: Any) -> None:
+        if self._held is not None:
+            self._held.append(("update", args, kwargs))
+        else:
+            super()._send_update_msg(*args, **kwargs)
