@@ -121,7 +121,8 @@ class _Scratch(go.Figure):
     """A copy of an explorer's figure that records the changes an update makes."""
 
     def __init__(self, figure: BaseFigure) -> None:
-        super().__init__(figure.to_dict())
+        # From plain JSON: plotly's to_dict() would base64-encode the numpy arrays.
+        super().__init__(figure_json(figure))
         self._changes: list[tuple[dict, dict, Any]] = []
 
     def _send_update_msg(self, restyle_data, relayout_data, trace_indexes=None, **_):
