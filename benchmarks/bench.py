@@ -26,6 +26,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "stemcell-course"
+#: The kernels' own start-up chatter (a TCP-transport warning per kernel) stays off the table.
+QUIET = {"stderr": subprocess.DEVNULL}
 REPEATS = 7
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -47,7 +49,7 @@ def time_command(argv: list[str]) -> float:
 
 def kernel_start() -> float:
     start = time.perf_counter()
-    manager, client = start_new_kernel(kernel_name=KERNEL, cwd=str(ROOT / "lessons"))
+    manager, client = start_new_kernel(kernel_name=KERNEL, cwd=str(ROOT / "lessons"), **QUIET)
     elapsed = time.perf_counter() - start
     client.stop_channels()
     manager.shutdown_kernel(now=True)
@@ -58,7 +60,7 @@ def first_figure(path: Path) -> float:
     """Seconds from asking for a kernel to the lesson's first explorer on screen."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    manager, client = start_new_kernel(kernel_name=KERNEL, cwd=str(path.parent))
+    manager, client = start_new_kernel(kernel_name=KERNEL, cwd=str(path.parent), **QUIET)
     try:
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -90,7 +92,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> float:
         store_widget_state=False,
     )
     start = time.perf_counter()
-    client.execute()
+    client.execute(**QUIET)
     return time.perf_counter() - start
 
 

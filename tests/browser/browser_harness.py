@@ -364,23 +364,33 @@ class PageWatch:
 #: The state of one explorer as the learner sees it: the figure's data (what plotly
 #: holds, typed arrays as lists, uids dropped), its drawn SVG (hover layer dropped),
 #: the readout's text and the main control's value.
-EXPLORER_STATE_JS = """
+#: A figure's data as plain JSON: typed arrays as lists, keys sorted, plotly's own flags
+#: (uid, _...) and unset (null) properties dropped.
+PLAIN_JS = """
+const plain = (value) => {
+  if (ArrayBuffer.isView(value)) return Array.from(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const key of Object.keys(value).sort()) {
+      if (key === 'uid' || key.startsWith('_') || value[key] === null
+          || value[key] === undefined) continue;
+      out[key] = plain(value[key]);
+    }
+    return out;
+  }
+  return value;
+};
+"""
+
+EXPLORER_STATE_JS = (
+    """
 (selector) => {
   const root = document.querySelector(selector);
   if (!root) return null;
-  const plain = (value) => {
-    if (ArrayBuffer.isView(value)) return Array.from(value);
-    if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === 'object') {
-      const out = {};
-      for (const key of Object.keys(value).sort()) {
-        if (key === 'uid' || key.startsWith('_')) continue;  // plotly's own flags
-        out[key] = plain(value[key]);
-      }
-      return out;
-    }
-    return value;
-  };
+"""
+    + PLAIN_JS
+    + """
   const figure = root.querySelector('.explorer-figure.js-plotly-plot');
   const svgs = figure ? Array.from(figure.querySelectorAll('svg.main-svg')) : [];
   const drawn = svgs.map((svg) => {
@@ -410,6 +420,7 @@ EXPLORER_STATE_JS = """
   };
 }
 """
+)
 
 #: Whether the explorer's state differs from ``before`` in every one of ``keys``.
 EXPLORER_CHANGED_JS = (
@@ -440,40 +451,26 @@ def main_control_kind(page, explorer_id: str) -> str:
     raise AssertionError(f"{explorer_id}: main control is no slider, list or toggle: {classes}")
 
 
-def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) -> str:
-    """Move the main control one step with the keyboard, as a learner does; say what was pressed.
+def _press_slider(page, handle, backwards: bool) -> str:
+    key = "ArrowLeft" if backwards else "ArrowRight"
+    handle.focus()
+    page.keyboard.press(key)
+    return f"slider {key}"
 
-    A slider: focus its handle, ArrowRight (ArrowLeft at the top of its range).
-    A drop-down: focus it, ArrowDown (ArrowUp on the last option).
-    Toggle buttons: focus the next option's button, Space.
-    """
-    root = explorer_selector(explorer_id)
-    kind = main_control_kind(page, explorer_id)
-    if kind == "slider":
-        handle = page.locator(f"{root} .main-control .noUi-handle").first
-        now = float(handle.get_attribute("aria-valuenow"))
-        top = float(handle.get_attribute("aria-valuemax"))
-        if backwards is None:
-            backwards = now >= top
-        key = "ArrowLeft" if backwards else "ArrowRight"
-        handle.focus()
-        page.keyboard.press(key)
-        return f"slider {key}"
-    if kind == "select":
-        # Open the list (Alt+ArrowDown), move one option, pick it (Enter). A plain ArrowDown
-        # would do in Voila, but in JupyterLab's command mode the notebook takes it (it
-        # moves to the next cell) before the drop-down sees it.
-        select = page.locator(f"{root} .main-control select").first
-        index, count = select.evaluate("(s) => [s.selectedIndex, s.options.length]")
-        if backwards is None:
-            backwards = index >= count - 1
-        key = "ArrowUp" if backwards else "ArrowDown"
-        select.focus()
-        page.keyboard.press("Alt+ArrowDown")
-        page.keyboard.press(key)
-        page.keyboard.press("Enter")
-        return f"drop-down Alt+ArrowDown {key} Enter"
-    buttons = page.locator(f"{root} .main-control button")
+
+def _press_list(page, select, backwards: bool) -> str:
+    # Open the list (Alt+ArrowDown), move one option, pick it (Enter). A plain ArrowDown
+    # would do in Voila, but in JupyterLab's command mode the notebook takes it (it
+    # moves to the next cell) before the drop-down sees it.
+    key = "ArrowUp" if backwards else "ArrowDown"
+    select.focus()
+    page.keyboard.press("Alt+ArrowDown")
+    page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    return f"drop-down Alt+ArrowDown {key} Enter"
+
+
+def _press_toggle(page, buttons, backwards: bool) -> str:
     count = buttons.count()
     classes = [buttons.nth(i).get_attribute("class") or "" for i in range(count)]
     current = next((i for i, names in enumerate(classes) if "mod-active" in names), -1)
@@ -481,6 +478,35 @@ def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) 
     buttons.nth(target).focus()
     page.keyboard.press("Space")
     return f"toggle Space on {buttons.nth(target).inner_text().strip()!r}"
+
+
+def _at_end(page, control, backwards: bool | None, *, slider: bool) -> bool:
+    """Whether to step backwards: as asked, else when the control is at its top."""
+    if backwards is not None:
+        return backwards
+    if slider:
+        now = float(control.get_attribute("aria-valuenow"))
+        return now >= float(control.get_attribute("aria-valuemax"))
+    index, count = control.evaluate("(s) => [s.selectedIndex, s.options.length]")
+    return index >= count - 1
+
+
+def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) -> str:
+    """Move the main control one step with the keyboard, as a learner does; say what was pressed.
+
+    A slider: focus its handle, ArrowRight (ArrowLeft at the top of its range).
+    A drop-down: focus it, Alt+ArrowDown, ArrowDown (ArrowUp on the last option), Enter.
+    Toggle buttons: focus the next option's button, Space.
+    """
+    root = explorer_selector(explorer_id)
+    kind = main_control_kind(page, explorer_id)
+    if kind == "slider":
+        handle = page.locator(f"{root} .main-control .noUi-handle").first
+        return _press_slider(page, handle, _at_end(page, handle, backwards, slider=True))
+    if kind == "select":
+        select = page.locator(f"{root} .main-control select").first
+        return _press_list(page, select, _at_end(page, select, backwards, slider=False))
+    return _press_toggle(page, page.locator(f"{root} .main-control button"), bool(backwards))
 
 
 #: The frame the page last drew for an explorer's figure (``figure.js`` marks it), and
@@ -515,38 +541,19 @@ def wait_for_frames(page, explorer_ids, timeout_ms: float = 30_000) -> None:
 def step_other_control(page, explorer_id: str) -> str | None:
     """Move one control other than the main one a keyboard step; say what, or None if none.
 
-    The first slider (ArrowLeft), else the first drop-down (next option), else the first
-    toggle buttons (the next one, Space).
+    The first such slider, else the first drop-down, else the first toggle buttons.
     """
     root = f"{explorer_selector(explorer_id)} .course-controls"
     handles = page.locator(f"{root} .widget-slider:not(.main-control) .noUi-handle")
     if handles.count():
-        handle = handles.first
-        now = float(handle.get_attribute("aria-valuenow"))
-        low = float(handle.get_attribute("aria-valuemin"))
-        key = "ArrowRight" if now <= low else "ArrowLeft"
-        handle.focus()
-        page.keyboard.press(key)
-        return f"slider {key}"
+        return _press_slider(page, handles.first, _at_end(page, handles.first, None, slider=True))
     other_lists = ".widget-dropdown:not(.main-control):not(.course-presets)"
     selects = page.locator(f"{root} {other_lists} select")
     if selects.count():
-        select = selects.first
-        index, count = select.evaluate("(s) => [s.selectedIndex, s.options.length]")
-        key = "ArrowUp" if index >= count - 1 else "ArrowDown"
-        select.focus()
-        page.keyboard.press("Alt+ArrowDown")
-        page.keyboard.press(key)
-        page.keyboard.press("Enter")
-        return f"drop-down {key}"
+        return _press_list(page, selects.first, _at_end(page, selects.first, None, slider=False))
     toggles = page.locator(f"{root} .widget-toggle-buttons:not(.main-control) button")
     if toggles.count():
-        classes = [toggles.nth(i).get_attribute("class") or "" for i in range(toggles.count())]
-        current = next((i for i, names in enumerate(classes) if "mod-active" in names), 0)
-        target = (current + 1) % toggles.count()
-        toggles.nth(target).focus()
-        page.keyboard.press("Space")
-        return "toggle Space"
+        return _press_toggle(page, toggles, False)
     return None
 
 
@@ -700,22 +707,12 @@ def kernel_figures(server: LabServer, kernel_id: str, timeout: float = 60) -> di
 
 
 #: The figures' data as the page holds it, by explorer id (null-valued keys dropped).
-PAGE_FIGURES_JS = """
+PAGE_FIGURES_JS = (
+    """
 (ids) => {
-  const plain = (value) => {
-    if (ArrayBuffer.isView(value)) return Array.from(value);
-    if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === 'object') {
-      const out = {};
-      for (const key of Object.keys(value).sort()) {
-        if (key === 'uid' || key.startsWith('_') || value[key] === null
-            || value[key] === undefined) continue;
-        out[key] = plain(value[key]);
-      }
-      return out;
-    }
-    return value;
-  };
+"""
+    + PLAIN_JS
+    + """
   const out = {};
   for (const id of ids) {
     const selector = '.course-explorer.explorer-' + id.replace('.', '-');
@@ -725,6 +722,7 @@ PAGE_FIGURES_JS = """
   return out;
 }
 """
+)
 
 
 def drop_nulls(value: Any) -> Any:

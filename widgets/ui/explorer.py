@@ -26,8 +26,7 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from typing import Any, ClassVar
 
@@ -287,16 +286,6 @@ class Explorer:
     def _figure_message(self, _figure: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("event") == "frames":
             self.frames.request()
-
-    @contextmanager
-    def drawing_on(self, figure: go.Figure) -> Iterator[None]:
-        """Let ``update_figure`` draw on another figure (a scratch copy, for frames)."""
-        own = self.figure
-        self.figure = figure  # type: ignore[assignment]
-        try:
-            yield
-        finally:
-            self.figure = own
 
     def set(self, **values: Any) -> None:
         """Set controls by name (checked against their ranges) and update once."""

@@ -24,6 +24,7 @@ stop (so dragging another slider does not queue a table per step).
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import math
@@ -236,8 +237,13 @@ def compute_frames(
     """Yield (index, {prop: value changed by this frame}) for every setting, in order.
 
     Each frame is drawn on ``scratch``, a copy of the figure as it was when the
-    table was started, with the other controls at ``values``.
+    table was started, with the other controls at ``values``. The drawing is done
+    by a shallow copy of the explorer whose figure is the scratch copy, so whatever
+    ``update_figure`` remembers between calls (a cache of what it drew last) is the
+    copy's and never the real explorer's.
     """
+    drawer = copy.copy(explorer)
+    drawer.figure = scratch  # type: ignore[assignment]
     for index, main_value in enumerate(steps.values):
         try:
             state = explorer.compute(**{**values, explorer.main_control: main_value})
@@ -245,8 +251,8 @@ def compute_frames(
             yield index, MISSING
             continue
         scratch._changes = []
-        with explorer.drawing_on(scratch), scratch.batch_update():
-            explorer.update_figure(state)
+        with scratch.batch_update():
+            drawer.update_figure(state)
         yield index, _changed_props(scratch._changes, len(scratch.data))
 
 
