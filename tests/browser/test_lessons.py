@@ -88,6 +88,20 @@ def context(browser, lab_server):
         ctx.close()
 
 
+#: The visible labels of an explorer's controls that do not fit: cut with "..." in their
+#: own box, or running past the control that holds them (which hides the rest).
+LABELS_CUT_JS = """
+(selector) => Array.from(document.querySelectorAll(selector + ' .course-controls .widget-label'))
+  .filter((label) => {
+    if (label.offsetParent === null || !label.textContent.trim()) return false;
+    const box = label.getBoundingClientRect();
+    const holder = label.parentElement.getBoundingClientRect();
+    return label.scrollWidth > label.clientWidth + 1 || box.right > holder.right + 1;
+  })
+  .map((label) => label.textContent.trim())
+"""
+
+
 def check_explorers_render(page, lesson, explorer_ids, problems) -> dict:
     """Every registered explorer shows its controls and a drawn plotly figure, once each."""
     shown = page.evaluate(
@@ -108,6 +122,8 @@ def check_explorers_render(page, lesson, explorer_ids, problems) -> dict:
         problems.check(state["hasFigure"], f"{explorer_id}: its plotly figure is not drawn")
         problems.check(state["traces"] > 0, f"{explorer_id}: its figure has no data")
         problems.check(bool(state["readout"]), f"{explorer_id}: its readout is empty")
+        cut = page.evaluate(LABELS_CUT_JS, explorer_selector(explorer_id))
+        problems.check(not cut, f"{explorer_id}: control labels cut short on screen: {cut}")
         states[explorer_id] = state
     return states
 

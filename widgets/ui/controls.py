@@ -11,6 +11,14 @@ import ipywidgets as w
 __all__ = ["ControlPanel", "SliderRange", "checkbox", "choice", "slider", "toggle"]
 
 _STYLE = {"description_width": "initial"}
+#: A slider's label takes a line of its own above the track and wraps there, instead of
+#: being cut short with "..." (ipywidgets keeps a label to one line). A style element
+#: inside every control panel.
+LABEL_CSS = (
+    "<style>.course-controls .widget-slider > .widget-label {flex: 1 0 100%;"
+    " max-width: 100%; white-space: normal; overflow: visible; text-overflow: clip;"
+    " height: auto; line-height: 1.35; padding: 2px 0; text-align: left;}</style>"
+)
 _WIDE = w.Layout(width="100%", max_width="360px")
 CUSTOM = "Custom (your settings)"
 
@@ -181,8 +189,9 @@ class ControlPanel:
             control.observe(self._control_moved, names="value")
 
         header = [self.preset_menu] if self.presets else []
+        labels = w.HTML(LABEL_CSS, layout=w.Layout(height="0px", margin="0"))
         self.widget = w.VBox(
-            [w.HBox([*header, self.reset_button], layout=_WIDE), *self.controls.values()],
+            [labels, w.HBox([*header, self.reset_button], layout=_WIDE), *self.controls.values()],
             layout=w.Layout(min_width="300px", max_width="380px", padding="0 12px 0 0"),
         )
         self.widget.add_class("course-controls")
