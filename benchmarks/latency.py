@@ -247,7 +247,7 @@ def frame_table_costs(explorer_classes, repeats: int = 3) -> dict[str, dict[str,
             started = time.perf_counter()
             table = explorer.frames.build()
             samples.append(1000 * (time.perf_counter() - started))
-        message = table.message(explorer, 1) if table else {}
+        message = table.message if table else {}
         size = len(json.dumps(message, default=lambda buffer: "x" * buffer.nbytes))
         costs[cls.explorer_id] = {
             "table_ms": round(statistics.median(samples), 1),

@@ -8,6 +8,7 @@ how the table follows the controls, and what the kernel sends (or holds back).
 from __future__ import annotations
 
 import asyncio
+import copy
 
 import ipywidgets as w
 import numpy as np
@@ -15,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 
 from widgets.ui import frames as frames_module
-from widgets.ui.controls import choice, slider
+from widgets.ui.controls import SliderRange, choice, slider
 from widgets.ui.explorer import Explorer, all_explorers
 from widgets.ui.figure import CourseFigure, plotly_library
 from widgets.ui.frames import MISSING, Steps, control_steps, encode_prop, figure_json
@@ -121,29 +122,30 @@ def test_other_values_are_json_each_distinct_one_stored_once():
 
 @pytest.mark.parametrize("explorer_id", sorted(EXPLORERS))
 def test_every_frame_is_what_the_kernel_draws_at_that_setting(explorer_id):
-    """The page's frames and the kernel's own update agree exactly, for every explorer."""
+    """For every explorer and every setting: the figure as it was, with the frame applied
+    as the page applies it, is exactly the kernel's own figure at that setting."""
     explorer = EXPLORERS[explorer_id]()
+    before = figure_json(explorer.figure)
     table = explorer.frames.build()
     assert table is not None, f"{explorer_id}: its main control has no frames"
     assert table.props, f"{explorer_id}: its main control changes nothing in the figure"
-    count = len(table.steps.values)
     # The last setting first: the table was built ending there, so an explorer that
     # remembered what it drew on the scratch copy would skip drawing it for real.
-    checked = sorted({*range(0, count, max(1, count // 12)), count - 1}, reverse=True)
-    for index in checked:
+    for index in reversed(range(len(table.steps.values))):
         explorer.set(**{explorer.main_control: table.steps.values[index]})
-        drawn = figure_json(explorer.figure)
         frame = table.frames[index]
         assert frame is not MISSING
-        for prop in table.props:
-            assert frame[prop] == frames_module._get(drawn, frames_module._prop_keys(prop)), (
-                f"{explorer_id}: frame {index} ({table.steps.labels[index]}) differs from the "
-                f"kernel's figure in {prop}"
-            )
+        shown = copy.deepcopy(before)
+        for prop, value in frame.items():
+            frames_module._set(shown, frames_module._prop_keys(prop), value)
+        assert shown == figure_json(explorer.figure), (
+            f"{explorer_id}: at {table.steps.labels[index]} the page would show another "
+            "figure than the kernel draws"
+        )
 
 
-def test_building_frames_leaves_the_explorer_as_it_was():
-    explorer = EXPLORERS["autoimmune.reset"]()  # it remembers what it drew last
+def test_building_frames_keeps_every_attribute_of_the_explorer():
+    explorer = EXPLORERS["autoimmune.reset"]()  # it remembers what it drew last (rebinding)
     before = dict(vars(explorer))
     explorer.frames.build()
     after = {k: v for k, v in vars(explorer).items() if k != "frames"}
@@ -155,7 +157,7 @@ def test_a_setting_the_model_refuses_has_no_frame():
     explorer = Curve()
     table = explorer.frames.build()
     assert table.frames[3] is MISSING
-    y = next(e for e in table.message(explorer, 1)["traces"] if e["path"] == "y")
+    y = next(e for e in table.message["traces"] if e["path"] == "y")
     assert y["missing"] == [3]
 
 
@@ -266,24 +268,75 @@ def test_a_preset_that_moves_only_the_main_control_keeps_the_frames(sent):
 def test_in_a_kernel_the_table_is_built_in_the_background_once_the_controls_rest():
     async def scenario():
         explorer = Curve()
-        built = []
-        finish = explorer.frames._finish
+        started, finished = [], []
+        start, finish = explorer.frames._start, explorer.frames._finish
+        explorer.frames._start = lambda: started.append(1) or start()
         explorer.frames._finish = lambda build, changes: (
-            built.append(build) or finish(build, changes)
+            finished.append(1) or finish(build, changes)
         )
         explorer.frames.request()
         assert explorer.frames.table is None  # not built inside the request
         await asyncio.sleep(frames_module.DEBOUNCE_S * 4)
-        assert explorer.frames.table is not None and len(built) == 1
+        assert explorer.frames.table is not None and len(started) == len(finished) == 1
         width = explorer.panel.controls["width"]
-        for value in (1.5, 2.0, 0.5, 1.5):  # a learner dragging another slider
+        for value in (1.5, 2.0, 0.5, 1.0, 1.5, 2.0, 0.5, 1.5):  # a learner dragging a slider
             width.value = value
-            await asyncio.sleep(0)
+            await asyncio.sleep(frames_module.DEBOUNCE_S / 3)  # steps closer than the debounce
+        assert len(started) == 1, "no table is started while the slider is being dragged"
         await asyncio.sleep(frames_module.DEBOUNCE_S * 4)
-        assert len(built) == 2, "one new table after the drag, not one per step"
+        assert len(started) == len(finished) == 2, "one new table after the drag"
         assert explorer.frames.table.others == {"width": 1.5, "shape": "line"}
 
     asyncio.run(scenario())
+
+
+def test_after_a_preset_every_framed_property_is_sent_whole_once(sent):
+    """The page may show an old table's frame the kernel never drew: send it all again."""
+    explorer = Curve()
+    explorer.frames.request()
+    explorer.panel.apply_preset("Wide steps")  # changes the other controls: a new table
+    # plotly's diff first, then every framed property whole
+    assert sent[-1] == ({"y": [[0, 4.0, 8.0, 12.0]]}, {"title.text": "height 2"}, [0])
+    assert explorer.frames.take_resend() == []  # once, not on every later change
+
+
+def test_a_page_that_cannot_use_the_frames_gets_the_kernel_s_updates(sent):
+    explorer = Curve()
+    explorer.frames.request()
+    explorer.frames.refused(explorer.frames.generation)
+    assert explorer.figure._course_frames["ready"] is False
+    explorer.main.value = 2
+    assert sent and sent[-1][0]["y"] == [[0, 2, 4, 6]]
+    assert explorer.frames.table is None
+
+
+def test_a_main_control_that_sets_another_slider_s_range_gets_no_frames():
+    class Leader(Curve):
+        explorer_id = "test.leader"
+        main_control = "shape"
+
+        def linked_ranges(self):
+            return {"width": ("shape", lambda shape: SliderRange(0.5, 2.0, 0.5, 1.0))}
+
+    explorer = Leader()
+    assert explorer.frames.build() is None
+
+
+def test_an_update_that_adds_traces_gets_no_frames_and_is_not_retried(caplog):
+    class Growing(Curve):
+        explorer_id = "test.growing"
+
+        def update_figure(self, state):
+            super().update_figure(state)
+            self.figure.add_scatter(y=[1])
+
+    explorer = Growing()
+    explorer.frames.request()  # no event loop here: built at once, fails, logged
+    assert explorer.frames.table is None and "adds traces" in caplog.text
+    caplog.clear()
+    explorer.panel.controls["width"].value = 2.0  # the explorer goes on without frames
+    assert explorer.readout_text == "The curve ends at 6."
+    assert explorer.frames.table is None and caplog.text == ""
 
 
 # -- the figure widget ----------------------------------------------------------------------

@@ -557,6 +557,13 @@ def step_other_control(page, explorer_id: str) -> str | None:
     return None
 
 
+def press_reset(page, explorer_id: str) -> str:
+    """Press the explorer's Reset button with the keyboard (focus it, Space)."""
+    page.locator(f"{explorer_selector(explorer_id)} .course-reset").first.focus()
+    page.keyboard.press("Space")
+    return "Reset Space"
+
+
 def wait_for_change(page, explorer_id: str, before: dict[str, Any], keys, timeout_ms: float):
     """Wait until each of ``keys`` of the explorer's state differs from ``before``."""
     page.wait_for_function(

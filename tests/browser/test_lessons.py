@@ -26,6 +26,7 @@ from browser_harness import (
     kernel_ids,
     lesson_paths,
     open_notebook_in_lab,
+    press_reset,
     run_all_cells,
     save_notebook,
     scroll_height,
@@ -170,8 +171,9 @@ def check_main_controls_answer(page, states, problems) -> dict:
 def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
     """Quick keyboard steps of the main and another control: the page ends as the kernel is.
 
-    Main, other, main, main, with no waiting in between, so the page may step the main
-    control while its frames are stale. Then, within a few seconds of the last key, each
+    Main, other, main, main, Reset, main, with no waiting in between, so the page may
+    step the main control while its frames are stale, and while the kernel is setting
+    every control back (Reset). Then, within a few seconds of the last key, each
     figure in the page must hold exactly the data the kernel's copy holds (the kernel may
     still be building frames when it first reports idle: compare until both agree).
     """
@@ -180,6 +182,8 @@ def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
         step_main_control(page, explorer_id)
         step_other_control(page, explorer_id)
         step_main_control(page, explorer_id)
+        step_main_control(page, explorer_id)
+        press_reset(page, explorer_id)
         step_main_control(page, explorer_id)
     (kernel,) = kernel_ids(server)
     differences: dict[str, str] = {}
@@ -198,8 +202,8 @@ def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
     for explorer_id, difference in differences.items():
         problems.append(
             f"{explorer_id}: {AGREE_ATTEMPTS * AGREE_WAIT_MS / 1000:g} s after quick steps of "
-            f"its main and another control the page still shows other data than the kernel "
-            f"holds: {difference}"
+            "its main and another control and Reset, the page still shows other data than the "
+            f"kernel holds: {difference}"
         )
 
 

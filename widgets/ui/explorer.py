@@ -36,7 +36,7 @@ from plotly.basedatatypes import Undefined
 
 from .controls import ControlPanel, SliderRange
 from .figure import CourseFigure
-from .frames import FrameTable
+from .frames import FrameTable, drawn_value, figure_json
 from .theme import presentation_figure
 
 __all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
@@ -242,6 +242,7 @@ class Explorer:
         if frame is None:
             with self.figure.batch_update():
                 self.update_figure(state)
+            self._send_whole(self.frames.take_resend())
             self.frames.schedule()
         else:
             with self.figure.held() as held, self.figure.batch_update():
@@ -273,6 +274,22 @@ class Explorer:
                     "update", restyle_data=restyle, relayout_data=relayout, trace_indexes=traces
                 )
 
+    def _send_whole(self, props: list[tuple]) -> None:
+        """Send the kernel's current value of each of these properties, changed or not."""
+        if not props:
+            return
+        drawn = figure_json(self.figure)
+        traces = sorted({prop[1] for prop in props if prop[0] == "trace"})
+        restyle: dict[str, list[Any]] = {}
+        for prop in props:
+            if prop[0] == "trace":
+                values = restyle.setdefault(prop[2], [Undefined] * len(traces))
+                values[traces.index(prop[1])] = drawn_value(drawn, prop)
+        relayout = {prop[1]: drawn_value(drawn, prop) for prop in props if prop[0] == "layout"}
+        self.figure.send_held(
+            "update", restyle_data=restyle, relayout_data=relayout, trace_indexes=traces
+        )
+
     def _before_set(self, values: Mapping[str, Any]) -> None:
         """Python is about to set controls: if the other controls change, frames are stale."""
         frames = getattr(self, "frames", None)  # None while __init__ sets the first values
@@ -284,8 +301,12 @@ class Explorer:
             frames.invalidate()
 
     def _figure_message(self, _figure: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "frames":
+        if not isinstance(content, dict):
+            return
+        if content.get("event") == "frames":
             self.frames.request()
+        elif content.get("event") == "frames-refused":
+            self.frames.refused(content.get("generation"))
 
     def set(self, **values: Any) -> None:
         """Set controls by name (checked against their ranges) and update once."""

@@ -108,6 +108,14 @@ class FigureState {
     this.others = []; // [model, attribute, value] the frames were computed for
     this.asked = -1; // the generation whose frames this page asked for
     this.plotly = null;
+    this.version = 0; // counts changes, so a view drawn meanwhile can catch up
+  }
+
+  // The layout a view draws: plotly's widget gave figures without a height 360 px.
+  viewLayout() {
+    const layout = clone(this.layout);
+    layout.height ??= 360;
+    return layout;
   }
 
   // Plotly.restyle semantics on the shared copy: value lists cycle over the traces.
@@ -142,6 +150,7 @@ class FigureState {
     if (raw === null || raw === undefined) return;
     const message = fromWire(raw);
     const Plotly = this.plotly;
+    this.version += 1;
     this.applied = null; // the kernel changed the figure: the next frame must be drawn
     switch (kind) {
       case "restyle": {
@@ -187,13 +196,13 @@ class FigureState {
       }
       case "removeLayoutProps":
         for (const path of message.remove_props) setPath(this.layout, path, null);
-        this.eachView((el) => Plotly.react(el, clone(this.data), clone(this.layout)));
+        this.eachView((el) => Plotly.react(el, clone(this.data), this.viewLayout()));
         break;
       case "removeTraceProps":
         for (const path of message.remove_props) {
           setPath(this.data[message.remove_trace], path, null);
         }
-        this.eachView((el) => Plotly.react(el, clone(this.data), clone(this.layout)));
+        this.eachView((el) => Plotly.react(el, clone(this.data), this.viewLayout()));
         break;
     }
   }
@@ -201,8 +210,9 @@ class FigureState {
   onFullState() {
     this.data = fromWire(this.model.get("_widget_data")) ?? [];
     this.layout = fromWire(this.model.get("_widget_layout")) ?? {};
+    this.version += 1;
     this.applied = null;
-    this.eachView((el) => this.plotly.react(el, clone(this.data), clone(this.layout)));
+    this.eachView((el) => this.plotly.react(el, clone(this.data), this.viewLayout()));
     this.applyFrame();
   }
 
@@ -225,7 +235,9 @@ class FigureState {
         table.others.map(async ([ref, attribute, value]) => [await resolve(ref), attribute, value])
       );
     } catch (error) {
+      // Without its controls the page cannot switch frames: the kernel must draw each step.
       console.warn("[stemcell-course] the figure's controls were not found", error);
+      this.model.send({ event: "frames-refused", generation: table.generation });
       return;
     }
     if (this.model.get("_course_frames") !== table) return; // a newer table came meanwhile
@@ -301,6 +313,7 @@ class FigureState {
       relayout[entry.path] = value;
     }
     this.applied = key;
+    this.version += 1;
     this.restyleCopy(restyle, traces);
     this.relayoutCopy(relayout);
     const Plotly = this.plotly;
@@ -405,11 +418,15 @@ export default {
     const state = FIGURES.get(model.get("_course_key"));
     const Plotly = await plotlyFor(model);
     state.plotly = Plotly;
-    const layout = clone(state.layout);
-    layout.height ??= 360;
     const config = { displaylogo: false, ...(model.get("_config") ?? {}), editSelection: false };
-    await Plotly.newPlot(el, clone(state.data), layout, config);
-    state.views.add(el);
+    let drawn = state.version;
+    await Plotly.newPlot(el, clone(state.data), state.viewLayout(), config);
+    while (state.version !== drawn) {
+      // The kernel (or a frame) changed the figure while plotly drew it: draw the news.
+      drawn = state.version;
+      await Plotly.react(el, clone(state.data), state.viewLayout(), config);
+    }
+    state.views.add(el); // from here on every change reaches this view too
     state.applied = null;
     state.markViews();
     state.applyFrame();

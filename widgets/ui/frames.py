@@ -28,6 +28,7 @@ import copy
 import json
 import logging
 import math
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ from plotly.basedatatypes import BaseFigure, Undefined
 if TYPE_CHECKING:
     from .explorer import Explorer
 
-__all__ = ["MAX_FRAMES", "FrameTable", "Steps", "control_steps"]
+__all__ = ["MAX_FRAMES", "FrameTable", "Steps", "Unframeable", "control_steps"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,10 @@ def _browser_value(control: w.Widget) -> tuple[str, Any]:
 
 
 # -- computing frames ---------------------------------------------------------------------
+class Unframeable(RuntimeError):
+    """``update_figure`` does something a frame cannot hold (adds, deletes or moves traces)."""
+
+
 class _Scratch(go.Figure):
     """A copy of an explorer's figure that records the changes an update makes."""
 
@@ -129,11 +134,23 @@ class _Scratch(go.Figure):
     def _send_update_msg(self, restyle_data, relayout_data, trace_indexes=None, **_):
         self._changes.append((restyle_data or {}, relayout_data or {}, trace_indexes))
 
+    def _send_animate_msg(self, styles_data, relayout_data, trace_indexes, animation_opts):
+        self._changes.append((styles_data or {}, relayout_data or {}, trace_indexes))
+
     def _send_restyle_msg(self, restyle_data, trace_indexes=None, **_):
         self._changes.append((restyle_data or {}, {}, trace_indexes))
 
     def _send_relayout_msg(self, layout_data, **_):
         self._changes.append(({}, layout_data or {}, None))
+
+    def _send_addTraces_msg(self, new_traces_data):
+        raise Unframeable("update_figure adds traces")
+
+    def _send_deleteTraces_msg(self, delete_inds):
+        raise Unframeable("update_figure deletes traces")
+
+    def _send_moveTraces_msg(self, current_inds, new_inds):
+        raise Unframeable("update_figure moves traces")
 
 
 def _plain(value: Any) -> Any:
@@ -199,6 +216,11 @@ def _set(node: Any, keys: tuple, value: Any) -> None:
         node[last] = value
 
 
+def drawn_value(drawn: dict[str, Any], prop: Prop) -> Any:
+    """A property's value in a figure's plain JSON (``figure_json``), None if it is unset."""
+    return _get(drawn, _prop_keys(prop))
+
+
 def _changed_props(changes, trace_count: int) -> dict[Prop, Any]:
     """What one update changed, as {prop: new JSON value}."""
     out: dict[Prop, Any] = {}
@@ -240,7 +262,8 @@ def compute_frames(
     table was started, with the other controls at ``values``. The drawing is done
     by a shallow copy of the explorer whose figure is the scratch copy, so whatever
     ``update_figure`` remembers between calls (a cache of what it drew last) is the
-    copy's and never the real explorer's.
+    copy's and never the real explorer's, as long as it rebinds such an attribute
+    (``self._shown = state``) rather than changing a shared object in place.
     """
     drawer = copy.copy(explorer)
     drawer.figure = scratch  # type: ignore[assignment]
@@ -298,14 +321,20 @@ def encode_prop(values: list[Any]) -> dict[str, Any]:
 
 @dataclass
 class BuiltTable:
-    """A finished table: its settings, the other controls' values, every frame."""
+    """A finished table: its settings, the other controls' values, every frame.
+
+    The explorer keeps only what it needs to follow the page (``frames`` emptied,
+    ``message`` kept); ``FrameTable.build`` returns the whole table.
+    """
 
     steps: Steps
     others: dict[str, Any]
     props: list[Prop]
     frames: list[dict[Prop, Any] | _Missing]
+    message: dict[str, Any] | None = None
 
-    def message(self, explorer: Explorer, generation: int) -> dict[str, Any]:
+    def encode(self, explorer: Explorer, generation: int) -> dict[str, Any]:
+        """The table as the page reads it (``_course_frames``)."""
         main = explorer.main
         traces, layout = [], []
         for prop in self.props:
@@ -346,7 +375,7 @@ def assemble(
     for _, changed in changes:
         if changed is not MISSING:
             props.update(changed)  # type: ignore[arg-type]
-    ordered = sorted(props, key=lambda p: (p[0], *(str(part) for part in p[1:])))
+    ordered = sorted(props, key=_prop_order)
     current = json.loads(json.dumps(figure_json))
     frames: list[dict[Prop, Any] | _Missing] = []
     for _, changed in changes:
@@ -384,7 +413,12 @@ class FrameTable:
         self.props: set[Prop] = set()  # every property any table of this explorer listed
         self.wanted = False  # a page has asked for frames: build them from now on
         self._basis: dict[str, Any] | None = None  # the others' values of the (coming) table
+        self._seen: dict[str, Any] | None = None  # the others' values last noted ...
+        self._changed_at = 0.0  # ... and when they last changed (for the debounce)
+        self._broken: dict[str, Any] | None = None  # others' values a build failed for
+        self._unframeable = False  # update_figure does what frames cannot hold
         self._published_ready = False
+        self._resend = False  # the page may show an old table's frame the kernel never drew
         self._task: asyncio.Task | None = None
 
     # -- what the explorer asks --------------------------------------------------------------
@@ -407,10 +441,26 @@ class FrameTable:
         """Whether the ready table lists this property (the page draws it from frames)."""
         return self.table is not None and prop in self.table.props
 
+    def take_resend(self) -> list[Prop]:
+        """Properties whose value the kernel must send whole (once, after an invalidation).
+
+        The page may have drawn a frame of the old table that the kernel never drew
+        (its move crossed the invalidation on the wire); plotly sends only what changed
+        since the kernel's own last picture, so every framed property is sent again.
+        """
+        if not self._resend:
+            return []
+        self._resend = False
+        return sorted(self.props, key=_prop_order)
+
     # -- keeping it current ------------------------------------------------------------------
     def note(self, values: Mapping[str, Any]) -> None:
         """The controls now have ``values``: a table for other values of the rest is stale."""
-        if self._basis is not None and self._basis != self.others(values):
+        others = self.others(values)
+        if others != self._seen:
+            self._seen = others
+            self._changed_at = time.monotonic()
+        if self._basis is not None and self._basis != others:
             self.invalidate()
 
     def invalidate(self) -> None:
@@ -418,8 +468,10 @@ class FrameTable:
         self.generation += 1
         self.table = None
         self._basis = None
+        self._changed_at = time.monotonic()
         if self._published_ready:
             self._published_ready = False
+            self._resend = True
             self.explorer.figure._course_frames = {"generation": self.generation, "ready": False}
 
     def request(self) -> None:
@@ -430,14 +482,27 @@ class FrameTable:
         elif not self._published_ready:
             self._publish(self.table)
 
+    def refused(self, generation: int) -> None:
+        """The page could not use the frames of ``generation``: answer it through the kernel."""
+        if generation != self.generation:
+            return
+        log.warning("the page could not use the frames of %s", self.explorer.explorer_id)
+        self.wanted = False
+        self.invalidate()
+
     def schedule(self) -> None:
         """Build a table soon if a page wants one: in the background in a kernel, else now."""
         if not self.wanted or self.table is not None:
             return
+        if self._broken is not None and self._broken == self.others(self.explorer.panel.values()):
+            return  # a build failed for these values: wait until they change
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.build()
+        except RuntimeError:  # no event loop (a script, a test): build it now
+            try:
+                self.build()
+            except Exception:  # the explorer goes on without frames
+                log.exception("frames of %s could not be built", self.explorer.explorer_id)
             return
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._build_when_quiet())
@@ -448,17 +513,27 @@ class FrameTable:
         build = self._start()
         if build is None:
             return None
-        return self._finish(build, list(build.parts))
+        try:
+            return self._finish(build, list(build.parts))
+        except Exception as error:
+            self._failed(build, error)
+            raise
 
     def _start(self) -> _Build | None:
-        steps = control_steps(self.explorer.main)
+        explorer = self.explorer
+        if self._unframeable:
+            return None
+        leaders = {leader for leader, _ in explorer.panel.linked_ranges.values()}
+        if explorer.main_control in leaders:
+            return None  # moving the main control would reset another slider: not framed
+        steps = control_steps(explorer.main)
         if steps is None:
             return None
-        values = self.explorer.panel.values()
+        values = explorer.panel.values()
         self._basis = others = self.others(values)
-        scratch = _Scratch(self.explorer.figure)
+        scratch = _Scratch(explorer.figure)
         base = figure_json(scratch)
-        parts = compute_frames(self.explorer, steps, values, scratch)
+        parts = compute_frames(explorer, steps, values, scratch)
         return _Build(self.generation, steps, others, base, parts)
 
     def _finish(self, build: _Build, changes: list) -> BuiltTable | None:
@@ -466,27 +541,35 @@ class FrameTable:
             return None
         props, frames = assemble(build.base, changes, self.props)
         table = BuiltTable(build.steps, build.others, props, frames)
+        table.message = table.encode(self.explorer, self.generation)
         self.props.update(props)
-        self.table = table
+        self.table = BuiltTable(build.steps, build.others, props, [], table.message)
+        self._broken = None
         if self.wanted:
-            self._publish(table)
+            self._publish(self.table)
         return table
 
+    def _failed(self, build: _Build, error: BaseException | None = None) -> None:
+        """A build raised: no frames for these values of the other controls (or at all)."""
+        self._broken = build.others
+        self._basis = None
+        if isinstance(error, Unframeable):
+            self._unframeable = True
+
     def _publish(self, table: BuiltTable) -> None:
+        self.explorer.figure._course_frames = table.message
         self._published_ready = True
-        self.explorer.figure._course_frames = table.message(self.explorer, self.generation)
 
     async def _build_when_quiet(self) -> None:
-        try:
-            while self.table is None and self.wanted:
-                generation = self.generation
-                await asyncio.sleep(DEBOUNCE_S)
-                if generation != self.generation:
-                    continue  # the controls moved again: wait until they rest
-                build = self._start()
-                if build is None:
-                    return
-                changes = []
+        while self.table is None and self.wanted:
+            await asyncio.sleep(DEBOUNCE_S)
+            if time.monotonic() - self._changed_at < DEBOUNCE_S:
+                continue  # the controls moved again: wait until they rest
+            build = self._start()
+            if build is None:
+                return
+            changes = []
+            try:
                 for count, part in enumerate(build.parts, start=1):
                     changes.append(part)
                     if count % SLICE == 0:
@@ -495,5 +578,11 @@ class FrameTable:
                             break
                 else:
                     self._finish(build, changes)
-        except Exception:  # a broken table must not break the explorer: it uses the kernel
-            log.exception("frames of %s could not be built", self.explorer.explorer_id)
+            except Exception as error:  # a broken table must not break the explorer
+                log.exception("frames of %s could not be built", self.explorer.explorer_id)
+                self._failed(build, error)
+                return
+
+
+def _prop_order(prop: Prop) -> tuple:
+    return (prop[0], *(str(part) for part in prop[1:]))
