@@ -480,7 +480,7 @@ def _press_toggle(page, buttons, backwards: bool) -> str:
     return f"toggle Space on {buttons.nth(target).inner_text().strip()!r}"
 
 
-def _at_end(page, control, backwards: bool | None, *, slider: bool) -> bool:
+def _at_end(control, backwards: bool | None, *, slider: bool) -> bool:
     """Whether to step backwards: as asked, else when the control is at its top."""
     if backwards is not None:
         return backwards
@@ -502,10 +502,10 @@ def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) 
     kind = main_control_kind(page, explorer_id)
     if kind == "slider":
         handle = page.locator(f"{root} .main-control .noUi-handle").first
-        return _press_slider(page, handle, _at_end(page, handle, backwards, slider=True))
+        return _press_slider(page, handle, _at_end(handle, backwards, slider=True))
     if kind == "select":
         select = page.locator(f"{root} .main-control select").first
-        return _press_list(page, select, _at_end(page, select, backwards, slider=False))
+        return _press_list(page, select, _at_end(select, backwards, slider=False))
     return _press_toggle(page, page.locator(f"{root} .main-control button"), bool(backwards))
 
 
@@ -546,11 +546,11 @@ def step_other_control(page, explorer_id: str) -> str | None:
     root = f"{explorer_selector(explorer_id)} .course-controls"
     handles = page.locator(f"{root} .widget-slider:not(.main-control) .noUi-handle")
     if handles.count():
-        return _press_slider(page, handles.first, _at_end(page, handles.first, None, slider=True))
+        return _press_slider(page, handles.first, _at_end(handles.first, None, slider=True))
     other_lists = ".widget-dropdown:not(.main-control):not(.course-presets)"
     selects = page.locator(f"{root} {other_lists} select")
     if selects.count():
-        return _press_list(page, selects.first, _at_end(page, selects.first, None, slider=False))
+        return _press_list(page, selects.first, _at_end(selects.first, None, slider=False))
     toggles = page.locator(f"{root} .widget-toggle-buttons:not(.main-control) button")
     if toggles.count():
         return _press_toggle(page, toggles, False)

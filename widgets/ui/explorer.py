@@ -36,7 +36,7 @@ from plotly.basedatatypes import Undefined
 
 from .controls import ControlPanel, SliderRange
 from .figure import CourseFigure
-from .frames import FrameTable, drawn_value, figure_json
+from .frames import FrameTable, changed_props, drawn_value, figure_json
 from .theme import presentation_figure
 
 __all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
@@ -105,29 +105,6 @@ def remember_figure_state(figure: go.FigureWidget) -> None:
     with figure._lock_property(**state):
         figure._widget_data = data
         figure._widget_layout = layout
-
-
-def _message_parts(kind: str, args: tuple, kwargs: dict) -> tuple[dict, dict, Any]:
-    """(restyle data, relayout data, trace indexes) of a held plotly message."""
-    if kind == "update":
-        names = ("restyle_data", "relayout_data", "trace_indexes")
-        given = dict(zip(names, args, strict=False)) | kwargs
-        return (
-            given.get("restyle_data") or {},
-            given.get("relayout_data") or {},
-            given.get("trace_indexes"),
-        )
-    if kind == "restyle":
-        given = dict(zip(("restyle_data", "trace_indexes"), args, strict=False)) | kwargs
-        return given.get("restyle_data") or {}, {}, given.get("trace_indexes")
-    given = dict(zip(("layout_data",), args, strict=False)) | kwargs
-    return {}, given.get("layout_data") or {}, None
-
-
-def _per_trace(given: Any, count: int) -> list[Any]:
-    """A restyle value for each of ``count`` traces (plotly cycles a list over the traces)."""
-    values = given if isinstance(given, list) else [given]
-    return [values[i % len(values)] for i in range(count)]
 
 
 class Explorer:
@@ -242,53 +219,31 @@ class Explorer:
         if frame is None:
             with self.figure.batch_update():
                 self.update_figure(state)
-            self._send_whole(self.frames.take_resend())
+            resend = self.frames.take_resend()
+            if resend:
+                drawn = figure_json(self.figure)
+                self._send_props({prop: drawn_value(drawn, prop) for prop in resend})
             self.frames.schedule()
         else:
             with self.figure.held() as held, self.figure.batch_update():
                 self.update_figure(state)
-            self._send_unframed(held)
+            # Sent only what the frames do not cover: nothing, when they are complete.
+            changed = changed_props(held)
+            self._send_props({p: v for p, v in changed.items() if not self.frames.covers(p)})
         remember_figure_state(self.figure)
         self.readout.value = self._readout_html(self.describe(state))
 
-    def _send_unframed(self, held: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
-        """Send the held changes that the frames do not cover (none, when they are complete)."""
-        for kind, args, kwargs in held:
-            restyle, relayout, traces = _message_parts(kind, args, kwargs)
-            traces = self.figure._normalize_trace_indexes(traces)
-            restyle = {
-                path: [
-                    Undefined if self.frames.covers(("trace", trace, path)) else value
-                    for trace, value in zip(traces, _per_trace(given, len(traces)), strict=True)
-                ]
-                for path, given in restyle.items()
-            }
-            restyle = {p: v for p, v in restyle.items() if any(x is not Undefined for x in v)}
-            relayout = {
-                path: value
-                for path, value in relayout.items()
-                if not self.frames.covers(("layout", path))
-            }
-            if restyle or relayout:
-                self.figure.send_held(
-                    "update", restyle_data=restyle, relayout_data=relayout, trace_indexes=traces
-                )
-
-    def _send_whole(self, props: list[tuple]) -> None:
-        """Send the kernel's current value of each of these properties, changed or not."""
-        if not props:
-            return
-        drawn = figure_json(self.figure)
-        traces = sorted({prop[1] for prop in props if prop[0] == "trace"})
+    def _send_props(self, values: Mapping[tuple, Any]) -> None:
+        """Send these property values ({("trace", i, path) or ("layout", path): value})."""
+        traces = sorted({prop[1] for prop in values if prop[0] == "trace"})
         restyle: dict[str, list[Any]] = {}
-        for prop in props:
+        for prop, value in values.items():
             if prop[0] == "trace":
-                values = restyle.setdefault(prop[2], [Undefined] * len(traces))
-                values[traces.index(prop[1])] = drawn_value(drawn, prop)
-        relayout = {prop[1]: drawn_value(drawn, prop) for prop in props if prop[0] == "layout"}
-        self.figure.send_held(
-            "update", restyle_data=restyle, relayout_data=relayout, trace_indexes=traces
-        )
+                per_trace = restyle.setdefault(prop[2], [Undefined] * len(traces))
+                per_trace[traces.index(prop[1])] = value
+        relayout = {prop[1]: value for prop, value in values.items() if prop[0] == "layout"}
+        if restyle or relayout:
+            self.figure.send_update(restyle, relayout, traces)
 
     def _before_set(self, values: Mapping[str, Any]) -> None:
         """Python is about to set controls: if the other controls change, frames are stale."""

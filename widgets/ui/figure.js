@@ -194,16 +194,6 @@ class FigureState {
         this.eachView((el) => Plotly.moveTraces(el, from, to));
         break;
       }
-      case "removeLayoutProps":
-        for (const path of message.remove_props) setPath(this.layout, path, null);
-        this.eachView((el) => Plotly.react(el, clone(this.data), this.viewLayout()));
-        break;
-      case "removeTraceProps":
-        for (const path of message.remove_props) {
-          setPath(this.data[message.remove_trace], path, null);
-        }
-        this.eachView((el) => Plotly.react(el, clone(this.data), this.viewLayout()));
-        break;
     }
   }
 
@@ -392,9 +382,9 @@ const MESSAGES = [
   "addTraces",
   "deleteTraces",
   "moveTraces",
-  "removeLayoutProps",
-  "removeTraceProps",
 ];
+// (plotly's removeLayoutProps/removeTraceProps answer the full-figure deltas its own
+// front end sends back; this one sends none, so the kernel never sends those.)
 
 export default {
   initialize({ model }) {

@@ -58,7 +58,38 @@ def plotly_library() -> PlotlyLibrary:
     return library
 
 
-class CourseFigure(go.FigureWidget):
+#: A plotly message as data: (restyle data, relayout data, the trace indexes it is for).
+Message = tuple[dict[str, Any], dict[str, Any], list[int]]
+
+
+class MessageRecorder:
+    """Mixin for a plotly figure: while ``_recording`` is a list, the restyle, relayout and
+    update messages plotly would send are appended to it (as ``Message``) instead."""
+
+    _recording: list[Message] | None = None
+
+    def _send_restyle_msg(self, restyle_data, trace_indexes=None, source_view_id=None):
+        if self._recording is None:
+            return super()._send_restyle_msg(restyle_data, trace_indexes, source_view_id)
+        self._recording.append((restyle_data, {}, self._normalize_trace_indexes(trace_indexes)))
+
+    def _send_relayout_msg(self, layout_data, source_view_id=None):
+        if self._recording is None:
+            return super()._send_relayout_msg(layout_data, source_view_id)
+        self._recording.append(({}, layout_data, []))
+
+    def _send_update_msg(
+        self, restyle_data, relayout_data, trace_indexes=None, source_view_id=None
+    ):
+        if self._recording is None:
+            return super()._send_update_msg(
+                restyle_data, relayout_data, trace_indexes, source_view_id
+            )
+        traces = self._normalize_trace_indexes(trace_indexes)
+        self._recording.append((restyle_data or {}, relayout_data or {}, traces))
+
+
+class CourseFigure(MessageRecorder, go.FigureWidget):
     """plotly's ``FigureWidget``, drawn by the course's front end, with frames."""
 
     _esm = _FRONT_END.read_text(encoding="utf-8")
@@ -69,7 +100,6 @@ class CourseFigure(go.FigureWidget):
     )
     #: The frame table (``widgets.ui.frames.FrameTable.message``), or not ready.
     _course_frames = traitlets.Dict({"generation": 0, "ready": False}).tag(sync=True)
-    _held: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
 
     # Defaults, not values set in __init__: the widget opens (and sends its first state to
     # the page) inside plotly's __init__, and the page needs these from the start.
@@ -83,38 +113,22 @@ class CourseFigure(go.FigureWidget):
 
     # -- changes the page has already drawn -------------------------------------------------
     @contextmanager
-    def held(self) -> Iterator[list[tuple[str, tuple[Any, ...], dict[str, Any]]]]:
+    def held(self) -> Iterator[list[Message]]:
         """Change the figure without sending the changes; yields the messages held back.
 
         Used when the page has already drawn the change from a frame: the kernel's
         copy of the figure must follow without drawing it a second time. The caller
-        sends what the frame did not cover with ``send_held``.
+        sends what the frame did not cover with ``send_update``.
         """
-        held: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-        self._held = held
+        held: list[Message] = []
+        self._recording = held
         try:
             yield held
         finally:
-            self._held = None
+            self._recording = None
 
-    def send_held(self, kind: str, *args: Any, **kwargs: Any) -> None:
-        """Send one message that ``held`` kept back (or a part of it)."""
-        getattr(super(), f"_send_{kind}_msg")(*args, **kwargs)
-
-    def _send_restyle_msg(self, *args: Any, **kwargs: Any) -> None:
-        if self._held is not None:
-            self._held.append(("restyle", args, kwargs))
-        else:
-            super()._send_restyle_msg(*args, **kwargs)
-
-    def _send_relayout_msg(self, *args: Any, **kwargs: Any) -> None:
-        if self._held is not None:
-            self._held.append(("relayout", args, kwargs))
-        else:
-            super()._send_relayout_msg(*args, **kwargs)
-
-    def _send_update_msg(self, *args: Any, **kwargs: Any) -> None:
-        if self._held is not None:
-            self._held.append(("update", args, kwargs))
-        else:
-            super()._send_update_msg(*args, **kwargs)
+    def send_update(
+        self, restyle: dict[str, Any], relayout: dict[str, Any], traces: list[int]
+    ) -> None:
+        """Send one Plotly.update message to the page (also while changes are held)."""
+        go.FigureWidget._send_update_msg(self, restyle, relayout, traces)

@@ -38,6 +38,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure, Undefined
 
+from .figure import Message, MessageRecorder
+
 if TYPE_CHECKING:
     from .explorer import Explorer
 
@@ -123,25 +125,16 @@ class Unframeable(RuntimeError):
     """``update_figure`` does something a frame cannot hold (adds, deletes or moves traces)."""
 
 
-class _Scratch(go.Figure):
+class _Scratch(MessageRecorder, go.Figure):
     """A copy of an explorer's figure that records the changes an update makes."""
 
     def __init__(self, figure: BaseFigure) -> None:
         # From plain JSON: plotly's to_dict() would base64-encode the numpy arrays.
         super().__init__(figure_json(figure))
-        self._changes: list[tuple[dict, dict, Any]] = []
-
-    def _send_update_msg(self, restyle_data, relayout_data, trace_indexes=None, **_):
-        self._changes.append((restyle_data or {}, relayout_data or {}, trace_indexes))
+        self._recording = []
 
     def _send_animate_msg(self, styles_data, relayout_data, trace_indexes, animation_opts):
-        self._changes.append((styles_data or {}, relayout_data or {}, trace_indexes))
-
-    def _send_restyle_msg(self, restyle_data, trace_indexes=None, **_):
-        self._changes.append((restyle_data or {}, {}, trace_indexes))
-
-    def _send_relayout_msg(self, layout_data, **_):
-        self._changes.append(({}, layout_data or {}, None))
+        self._send_update_msg(styles_data, relayout_data, trace_indexes)
 
     def _send_addTraces_msg(self, new_traces_data):
         raise Unframeable("update_figure adds traces")
@@ -221,22 +214,18 @@ def drawn_value(drawn: dict[str, Any], prop: Prop) -> Any:
     return _get(drawn, _prop_keys(prop))
 
 
-def _changed_props(changes, trace_count: int) -> dict[Prop, Any]:
-    """What one update changed, as {prop: new JSON value}."""
+def changed_props(messages: list[Message]) -> dict[Prop, Any]:
+    """What recorded plotly messages change, as {prop: new value} (values as plotly has them)."""
     out: dict[Prop, Any] = {}
-    for restyle, relayout, traces in changes:
-        if traces is None:
-            traces = list(range(trace_count))
-        elif isinstance(traces, int):
-            traces = [traces]
+    for restyle, relayout, traces in messages:
         for path, given in restyle.items():
             values = given if isinstance(given, list) else [given]
             for position, trace in enumerate(traces):
                 value = values[position % len(values)]
                 if value is not Undefined:
-                    out[("trace", trace, path)] = _plain(value)
+                    out[("trace", trace, path)] = value
         for path, value in relayout.items():
-            out[("layout", path)] = _plain(value)
+            out[("layout", path)] = value
     return out
 
 
@@ -273,10 +262,10 @@ def compute_frames(
         except ValueError:
             yield index, MISSING
             continue
-        scratch._changes = []
+        scratch._recording = []
         with scratch.batch_update():
             drawer.update_figure(state)
-        yield index, _changed_props(scratch._changes, len(scratch.data))
+        yield index, {p: _plain(v) for p, v in changed_props(scratch._recording).items()}
 
 
 def _finite_numbers(value: Any) -> bool:
@@ -425,10 +414,6 @@ class FrameTable:
     def others(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The values of every control but the main one."""
         return {k: v for k, v in values.items() if k != self.explorer.main_control}
-
-    @property
-    def ready(self) -> bool:
-        return self.table is not None
 
     def index_for(self, values: Mapping[str, Any]) -> int | None:
         """The frame the page shows for these control values, or None if it has none."""
