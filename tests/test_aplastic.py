@@ -21,37 +21,39 @@ from widgets.ui.assets import lesson_data
 from widgets.ui.explorer import explorers_for
 
 EXPLORERS = [aplastic.SeverityExplorer, aplastic.EngraftmentExplorer, aplastic.DonorExplorer]
+PATIENT = "this patient (filled = criterion met)"
 
 
 def _quiz(question_id):
     return next(q for q in lesson_data(aplastic.LESSON)["quiz"] if q["id"] == question_id)
 
 
-def _layout(explorer):
-    return explorer.figure.to_plotly_json()["layout"]
+def _verdict(explorer):
+    return explorer.figure["layout"]["annotations"][0]["text"]
 
 
 def test_the_lesson_declares_its_three_explorers():
     assert explorers_for(aplastic.LESSON) == EXPLORERS
     for cls in EXPLORERS:
         assert cls.caption and cls.sources is not None
-        assert "main-control" in cls().main._dom_classes
+        assert cls().main_name == (cls.main_control or cls.controls[0].name)
     assert "teaching model" in aplastic.EngraftmentExplorer.caption.lower()
-    assert "assumed" in aplastic.EngraftmentExplorer.caption
+    assert "assumed" in aplastic.EngraftmentExplorer.about
 
 
 @pytest.mark.parametrize("cls", EXPLORERS)
-def test_every_preset_and_reset(cls):
+def test_every_scenario_and_reset(cls):
     explorer = cls()
-    start = explorer.readout_text
-    start_data = [list(trace.y) for trace in explorer.figure.data if trace.y is not None]
-    for name in explorer.panel.presets:
-        explorer.panel.apply_preset(name)
-        assert explorer.panel.preset_menu.value == name
+    start_values, start_text, start_figure = explorer.values, explorer.readout_text, explorer.figure
+    assert explorer.scenarios
+    for name in explorer.scenarios:
+        explorer.apply_scenario(name)
+        assert explorer.scenario == name
         assert "Cannot show" not in explorer.readout_text, name
-    explorer.panel.reset()
-    assert explorer.readout_text == start
-    assert [list(t.y) for t in explorer.figure.data if t.y is not None] == start_data
+    explorer.reset()
+    assert explorer.values == start_values
+    assert explorer.readout_text == start_text
+    assert explorer.figure == start_figure
 
 
 # -- severity ------------------------------------------------------------------------------
@@ -60,21 +62,24 @@ def test_every_preset_and_reset(cls):
 def test_severity_explorer_moves_with_the_neutrophils():
     explorer = aplastic.SeverityExplorer()
     assert explorer.readout_text.startswith("Severity: severe.")
-    assert "SEVERE" in explorer.figure.data[2].text[0]
-    markers = explorer.figure.data[1]
-    assert list(markers.marker.symbol)[4] == "circle-open"  # neutrophils not < 0.2
-    layout = _layout(explorer)
-    explorer.main.value = 0.1
+    assert "SEVERE" in _verdict(explorer)
+    markers = explorer.trace(PATIENT)
+    assert markers["marker"]["symbol"][4] == "circle-open"  # neutrophils not < 0.2
+    layout = explorer.figure["layout"]
+    explorer.set(neutrophils=0.1)
+    markers = explorer.trace(PATIENT)
     assert explorer.readout_text.startswith("Severity: very severe.")
-    assert list(markers.marker.symbol)[4] == "circle"
-    assert markers.x[1] == pytest.approx(100 * 0.1 / 0.5)
-    assert "VERY SEVERE" in explorer.figure.data[2].text[0]
-    assert _layout(explorer) == layout  # updated in place: no relayout
+    assert markers["marker"]["symbol"][4] == "circle"
+    assert markers["x"][1] == pytest.approx(100 * 0.1 / 0.5)
+    assert "VERY SEVERE" in _verdict(explorer)
+    assert {k: v for k, v in explorer.figure["layout"].items() if k != "annotations"} == {
+        k: v for k, v in layout.items() if k != "annotations"
+    }
 
 
 def test_severity_explorer_threshold_and_residual_rule():
     explorer = aplastic.SeverityExplorer()
-    explorer.panel.apply_preset("Non-severe: only the platelets are low")
+    explorer.apply_scenario("Non-severe: only platelets low")
     assert explorer.readout_text.startswith("Severity: non-severe.")
     explorer.set(reticulocyte_threshold=60.0)
     assert explorer.readout_text.startswith("Severity: severe.")
@@ -86,7 +91,7 @@ def test_severity_explorer_threshold_and_residual_rule():
 
 def test_severity_zero_counts_stay_on_the_log_axis():
     explorer = aplastic.SeverityExplorer(neutrophils=0, platelets=0, reticulocytes=0)
-    assert min(explorer.figure.data[1].x) >= 1
+    assert min(explorer.trace(PATIENT)["x"]) >= 1
     assert explorer.readout_text.startswith("Severity: very severe.")
 
 
@@ -96,69 +101,76 @@ def test_severity_zero_counts_stay_on_the_log_axis():
 def test_engraftment_explorer_draws_the_model_counts():
     explorer = aplastic.EngraftmentExplorer()
     counts = science.simulate_blood_counts("bone_marrow")
-    neutrophils, platelets = explorer.figure.data[1], explorer.figure.data[5]
-    assert len(neutrophils.y) == 61 and len(platelets.y) == 61
-    assert np.allclose(neutrophils.y, counts.neutrophils_per_ul)
-    assert list(explorer.figure.data[4].x) == [19]
-    assert list(explorer.figure.data[3].x) == [19]  # the published median (Champlin 2000)
+    neutrophils = explorer.trace("neutrophils (/µL)")
+    platelets = explorer.trace("platelets (×10⁹/L)")
+    assert len(neutrophils["y"]) == 61 and len(platelets["y"]) == 61
+    assert np.allclose(neutrophils["y"], counts.neutrophils_per_ul, rtol=1e-5)
+    assert explorer.trace("engraftment day (model)")["x"] == [19]
+    assert explorer.trace("published median day")["x"] == [19]  # Champlin 2000
     assert "from day 19 (published median day 19, Champlin 2000)" in explorer.readout_text
     assert "Teaching model" in explorer.readout_text
 
 
-def test_dose_slider_updates_in_place_without_relayout():
+def test_the_dose_moves_the_curves_and_the_days():
     explorer = aplastic.EngraftmentExplorer()
-    layout = _layout(explorer)
-    before = list(explorer.figure.data[1].y)
-    explorer.main.value = 7.4
-    assert list(explorer.figure.data[1].y) != before
-    assert list(explorer.figure.data[4].x) == [18]
+    layout = explorer.figure["layout"]
+    before = explorer.trace("neutrophils (/µL)")["y"]
+    explorer.set(dose=7.4)
+    assert explorer.trace("neutrophils (/µL)")["y"] != before
+    assert explorer.trace("engraftment day (model)")["x"] == [18]
     counts = science.simulate_blood_counts("bone_marrow", 7.4)
-    assert explorer.figure.data[4].y[0] == pytest.approx(counts.neutrophils_per_ul[18])
-    assert list(explorer.figure.data[7].x) == [counts.platelet_recovery_day]
-    assert explorer.figure.data[7].y[0] == pytest.approx(
-        counts.platelets_per_nl[counts.platelet_recovery_day]
+    assert explorer.trace("engraftment day (model)")["y"][0] == pytest.approx(
+        counts.neutrophils_per_ul[18], rel=1e-5
+    )
+    recovery = explorer.trace("platelet recovery day (model)")
+    assert recovery["x"] == [counts.platelet_recovery_day]
+    assert recovery["y"][0] == pytest.approx(
+        counts.platelets_per_nl[counts.platelet_recovery_day], rel=1e-5
     )
     assert "from day 18" in explorer.readout_text
-    assert _layout(explorer) == layout
-    explorer.main.value = 1.5
-    assert list(explorer.figure.data[4].x) == [21]
+    assert explorer.figure["layout"] == layout
+    explorer.set(dose=1.5)
+    assert explorer.trace("engraftment day (model)")["x"] == [21]
     assert "Low dose" in explorer.readout_text and "Bittencourt 2002" in explorer.readout_text
-    shaded = explorer.figure.data[0]
-    assert max(shaded.x) == 21
+    assert max(explorer.trace("neutrophils < 500/µL: high infection risk")["x"]) == 21
 
 
 @pytest.mark.parametrize("source", GRAFT_SOURCES)
 def test_switching_the_graft_moves_the_dose_range_and_typical_dose(source):
     explorer = aplastic.EngraftmentExplorer()
-    explorer.panel.controls["graft_source"].value = source
+    explorer.set(graft_source=source)
     dose = science.GRAFT_CD34_DOSES[source]
-    assert (explorer.main.min, explorer.main.max) == (dose.minimum, dose.maximum)
-    assert explorer.main.value == pytest.approx(dose.typical)
+    slider = explorer.controls_by_name["dose"]
+    r = slider.range_for(explorer.values)
+    assert (r.min, r.max) == (dose.minimum, dose.maximum)
+    assert explorer.values["dose"] == pytest.approx(dose.typical)
     median = NEUTROPHIL_RECOVERY_MEDIAN_DAYS[source].value
-    assert list(explorer.figure.data[4].x) == [median]
-    assert list(explorer.figure.data[3].x) == [median]
-    explorer.main.value = dose.minimum
+    assert explorer.trace("engraftment day (model)")["x"] == [median]
+    assert explorer.trace("published median day")["x"] == [median]
+    explorer.set(dose=dose.minimum)
     assert "Low dose" in explorer.readout_text
+    # the page is told every graft's range, so it moves both in one step
+    ranges = dict((leader, r) for leader, r in slider.spec()["ranges"])
+    assert ranges[source]["min"] == dose.minimum and ranges[source]["value"] == dose.typical
 
 
-def test_a_preset_dose_is_checked_against_its_own_graft():
+def test_a_scenario_dose_is_checked_against_its_own_graft():
     explorer = aplastic.EngraftmentExplorer()
-    explorer.panel.apply_preset("Double cord blood, small units (0.1, below 0.17)")
-    assert explorer.main.value == pytest.approx(0.1)
-    assert explorer.main.max == 1.7
-    with pytest.raises(ValueError, match=r"dose must be in \[0\.1, 1\.7\]"):
+    explorer.apply_scenario("Double cord, small units (0.1)")
+    assert explorer.values["dose"] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match=r"dose must be a number in \[0\.1, 1\.7\]"):
         explorer.set(graft_source="double_cord_blood", dose=3.7)
-    with pytest.raises(ValueError, match=r"dose must be in \[1\.6, 15\]"):
+    with pytest.raises(ValueError, match=r"dose must be a number in \[1\.6, 15\]"):
         explorer.set(dose=0.5, graft_source="peripheral_blood")
     explorer.set(graft_source="peripheral_blood", dose=12.0)
     assert "from day 13" in explorer.readout_text
 
 
-def test_the_caption_gives_each_typical_dose_and_says_which_are_assumed():
-    caption = aplastic.EngraftmentExplorer.caption
-    cited, assumed_part = caption.split("<i>assumed</i>")
+def test_about_this_model_gives_each_typical_dose_and_says_which_are_assumed():
+    about = aplastic.EngraftmentExplorer.about
+    cited, assumed_part = about.split("Still assumed:")
     for source, g in science.GRAFT_CD34_DOSES.items():
-        assert f"{g.typical:g} ×10⁶/kg" in caption, source
+        assert f"{g.typical:g} ×10⁶/kg" in about, source
         if g.typical_is_assumed:
             assert GRAFT_SOURCE_LABELS[source].lower() + " dose" in assumed_part
         else:
@@ -176,13 +188,12 @@ def test_the_dose_sources_are_cited_by_the_explorer_and_the_lesson():
                 assert key in references
 
 
-def test_presets_at_a_typical_dose_say_whether_it_is_published():
-    for name, values in aplastic.EngraftmentExplorer().presets().items():
+def test_scenarios_at_a_typical_dose_name_it():
+    for name, values in aplastic.EngraftmentExplorer().scenarios.items():
         g = science.GRAFT_CD34_DOSES[values["graft_source"]]
         assert g.minimum <= values["dose"] <= g.maximum, name
         if values["dose"] == g.typical:
-            assert f"({g.typical:g}" in name
-            assert ("assumed" in name) == g.typical_is_assumed, name
+            assert f"({g.typical:g})" in name
 
 
 @settings(max_examples=60)
@@ -192,7 +203,7 @@ def test_any_slider_position_draws_finite_curves(data, source):
     steps = round((info.maximum - info.minimum) / info.step)
     dose = round(info.minimum + data.draw(st.integers(0, steps)) * info.step, 6)
     explorer = aplastic.EngraftmentExplorer(graft_source=source, dose=dose)
-    assert np.isfinite(explorer.figure.data[1].y).all()
+    assert all(y is not None and np.isfinite(y) for y in explorer.trace("neutrophils (/µL)")["y"])
     assert "Cannot show" not in explorer.readout_text
     assert explorer.state["counts"].engraftment_day is not None
 
@@ -202,17 +213,16 @@ def test_any_slider_position_draws_finite_curves(data, source):
 
 def test_donor_explorer_follows_the_number_of_siblings():
     explorer = aplastic.DonorExplorer()
-    layout = _layout(explorer)
-    explorer.main.value = 3
-    marker = explorer.figure.data[1]
-    assert list(marker.x) == [3] and marker.y[0] == pytest.approx(57.8125)
-    assert list(marker.text) == ["58 %"]
+    layout = explorer.figure["layout"]
+    explorer.set(n_siblings=3)
+    marker = explorer.trace("this family")
+    assert marker["x"] == [3] and marker["y"][0] == pytest.approx(57.8125)
+    assert marker["text"] == ["58 %"]
     assert "is 58 %" in explorer.readout_text and "Gragert 2014" in explorer.readout_text
-    explorer.main.value = 0
+    explorer.set(n_siblings=0)
     assert "no chance of a matched sibling" in explorer.readout_text
-    assert _layout(explorer) == layout
-    bars = explorer.figure.data[2]
-    assert list(bars.y) == [75, 52, 41, 37, 33, 20]
+    assert explorer.figure["layout"] == layout
+    assert explorer.trace("8/8 unrelated donor (Gragert 2014)")["y"] == [75, 52, 41, 37, 33, 20]
 
 
 # -- the quiz's numeric answers are what the explorers show --------------------------------
@@ -220,7 +230,7 @@ def test_donor_explorer_follows_the_number_of_siblings():
 
 def test_quiz_maya_criteria_matches_the_explorer():
     explorer = aplastic.SeverityExplorer()
-    explorer.panel.apply_preset("Maya at diagnosis (severe)")
+    explorer.apply_scenario("Maya at diagnosis (severe)")
     assert explorer.state["assessment"].blood_criteria_met == _quiz("q-maya-criteria")["answer"]
 
 
@@ -235,24 +245,25 @@ def test_quiz_very_severe_choice_matches_the_science():
 def test_quiz_three_siblings_matches_the_explorer():
     explorer = aplastic.DonorExplorer(n_siblings=3)
     question = _quiz("q-three-siblings")
-    shown = float(explorer.figure.data[1].text[0].rstrip(" %"))
+    shown = float(explorer.trace("this family")["text"][0].rstrip(" %"))
     assert abs(shown - question["answer"]) <= question["tolerance"]
 
 
 @pytest.mark.parametrize(
     ("question_id", "settings_"),
     [
-        ("q-poor-harvest", {"preset": "Sibling marrow, poor harvest (1.5, below 3)"}),
+        ("q-poor-harvest", {"scenario": "Sibling marrow, poor harvest (1.5)"}),
         ("q-double-dose", {"graft_source": "bone_marrow", "dose": 7.4}),
     ],
 )
 def test_quiz_engraftment_days_match_the_explorer(question_id, settings_):
     explorer = aplastic.EngraftmentExplorer()
-    if "preset" in settings_:
-        explorer.panel.apply_preset(settings_["preset"])
+    if "scenario" in settings_:
+        assert settings_["scenario"] in _quiz(question_id)["question"]
+        explorer.apply_scenario(settings_["scenario"])
     else:
         explorer.set(**settings_)
-    assert explorer.figure.data[4].x[0] == _quiz(question_id)["answer"]
+    assert explorer.trace("engraftment day (model)")["x"][0] == _quiz(question_id)["answer"]
     assert f"from day {_quiz(question_id)['answer']}" in explorer.readout_text
 
 
@@ -308,6 +319,6 @@ def test_a_filled_marker_left_of_the_line_means_met(
         residual_pct=residual,
         reticulocyte_threshold=threshold,
     )
-    markers = explorer.figure.data[1]
-    for x, symbol in zip(markers.x, markers.marker.symbol, strict=True):
+    markers = explorer.trace(PATIENT)
+    for x, symbol in zip(markers["x"], markers["marker"]["symbol"], strict=True):
         assert (x < 100) == (symbol == "circle")

@@ -1,103 +1,88 @@
-"""Control panels: labelled sliders, presets checked up front, one callback per change, Reset."""
+"""Controls as data: ranges, grids, checks that name the control, linked ranges, shown values."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from widgets.ui.controls import CUSTOM, ControlPanel, choice, slider, toggle
+from widgets.ui.controls import Check, Menu, Range, Slider, check_values
 
-
-def make_panel(calls: list[int], **kwargs):
-    controls = {
-        "dose": slider("CD34+ dose", "10⁶/kg", min=1, max=10, step=0.5, value=5),
-        "source": choice("Graft", [("Marrow", "bm"), ("Blood", "pb")], "bm"),
-        "donor": toggle("Donor", [("Yes", True), ("No", False)], True),
-    }
-    return ControlPanel(controls, on_change=lambda: calls.append(1), **kwargs)
-
-
-def test_slider_label_carries_the_unit_and_rejects_a_start_outside_its_range():
-    assert slider("Platelets", "×10⁹/L", min=0, max=100, step=1, value=20).description == (
-        "Platelets (×10⁹/L)"
-    )
-    with pytest.raises(ValueError, match=r"Platelets must start in \[0, 100\]"):
-        slider("Platelets", "×10⁹/L", min=0, max=100, step=1, value=200)
-
-
-def test_a_learner_move_calls_back_once():
-    calls: list[int] = []
-    panel = make_panel(calls)
-    panel.controls["dose"].value = 6
-    assert calls == [1]
-    assert panel.values() == {"dose": 6, "source": "bm", "donor": True}
+DOSE = Slider(
+    "dose",
+    "Dose",
+    "×10⁶/kg",
+    1,
+    5,
+    0.1,
+    3.7,
+    ranges_by="graft",
+    ranges={"marrow": Range(1, 5, 0.1, 3.7), "cord": Range(0.1, 1.7, 0.05, 0.4)},
+)
+GRAFT = Menu("graft", "Graft", [("Marrow", "marrow"), ("Cord blood", "cord")], "marrow")
+CONTROLS = {
+    "graft": GRAFT,
+    "dose": DOSE,
+    "n": Slider("n", "Siblings", "", 0, 10, 1, 2),
+    "flag": Check("flag", "Known"),
+    "level": Menu("level", "Level", [("20", 20.0), ("60", 60.0)], 20.0, buttons=True),
+}
+DEFAULTS = {name: c.value for name, c in CONTROLS.items()}
 
 
-def test_set_values_checks_then_calls_back_once():
-    calls: list[int] = []
-    panel = make_panel(calls)
-    panel.set_values({"dose": 2, "source": "pb"})
-    assert calls == [1]
-    with pytest.raises(ValueError, match=r"dose must be in \[1, 10\]; got 50"):
-        panel.set_values({"dose": 50})
-    with pytest.raises(ValueError, match="source must be one of 'bm', 'pb'"):
-        panel.set_values({"source": "cord"})
-    with pytest.raises(ValueError, match="unknown control 'age'"):
-        panel.set_values({"age": 3})
-    assert panel.values()["dose"] == 2  # a refused change leaves the panel as it was
+def test_a_slider_lists_its_grid_and_shows_values_with_their_unit():
+    n = CONTROLS["n"]
+    assert n.settings({}) == list(range(11))
+    assert all(isinstance(v, int) for v in n.settings({}))
+    assert DOSE.decimals == 2  # the finest step of any of its ranges
+    assert DOSE.settings({"graft": "cord"})[:3] == [0.1, 0.15, 0.2]
+    assert DOSE.settings({"graft": "cord"})[-1] == 1.7
+    assert DOSE.shown(0.15) == "0.15 ×10⁶/kg"  # what a screen reader hears, unrounded
+    assert n.shown(3) == "3"
 
 
-def test_a_bad_preset_is_refused_when_the_panel_is_built():
-    with pytest.raises(ValueError, match=r"preset 'Huge dose': dose must be in \[1, 10\]"):
-        make_panel([], presets={"Huge dose": {"dose": 99}})
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"n": 11}, r"n must be a number in \[0, 10\]; got 11"),
+        ({"n": float("nan")}, r"n must be a number in \[0, 10\]"),
+        ({"n": True}, r"n must be a number"),
+        ({"n": "3"}, r"n must be a number"),
+        ({"flag": 1}, r"flag must be True or False; got 1"),
+        ({"graft": None}, r"graft must be one of 'marrow', 'cord'; got None"),
+        ({"level": True}, r"level must be one of 20.0, 60.0; got True"),
+        ({"dose": 3.7, "graft": "cord"}, r"dose must be a number in \[0.1, 1.7\] ×10⁶/kg \(with"),
+        ({"nothing": 1}, r"unknown control 'nothing'; the controls are graft, dose, n"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_control_and_what_it_allows(changes, message):
+    with pytest.raises(ValueError, match=message):
+        check_values(CONTROLS, DEFAULTS, changes)
 
 
-def test_presets_and_reset():
-    calls: list[int] = []
-    panel = make_panel(calls, presets={"Blood graft, high dose": {"source": "pb", "dose": 8}})
-    panel.preset_menu.value = "Blood graft, high dose"
-    assert panel.values() == {"dose": 8, "source": "pb", "donor": True}
-    assert calls == [1]
-    panel.controls["dose"].value = 7  # a learner's own change shows as Custom
-    assert panel.preset_menu.value == CUSTOM
-    panel.reset_button.click()
-    assert panel.values() == {"dose": 5, "source": "bm", "donor": True}
-    assert len(calls) == 3
+def test_a_leader_moves_its_follower_to_the_new_range_in_one_step():
+    values = check_values(CONTROLS, DEFAULTS, {"graft": "cord"})
+    assert values["dose"] == 0.4
+    values = check_values(CONTROLS, values, {"graft": "marrow", "dose": 2.0})
+    assert values["dose"] == 2.0  # named together: checked against the new range
+    assert check_values(CONTROLS, values, {"graft": "marrow"})["dose"] == 2.0  # no change
 
 
-def test_a_linked_slider_takes_the_range_of_its_leaders_value():
-    from widgets.ui.controls import SliderRange
+def test_values_land_on_the_grid_and_json_numbers_are_accepted():
+    assert check_values(CONTROLS, DEFAULTS, {"dose": 3.74})["dose"] == 3.7
+    assert check_values(CONTROLS, DEFAULTS, {"level": 60})["level"] == 60.0  # JSON's 60
 
-    ranges = {
-        "bm": SliderRange(1, 10, 0.5, 4, "10⁶/kg", "marrow"),
-        "cord": SliderRange(0.05, 0.5, 0.01, 0.2, "10⁶/kg", "cord blood"),
-    }
-    calls: list[int] = []
-    panel = ControlPanel(
-        {
-            "source": choice("Graft", [("Marrow", "bm"), ("Cord", "cord")], "bm"),
-            "dose": slider("Dose", "10⁶/kg", min=1, max=10, step=0.5, value=4),
-        },
-        presets={"Cord blood, small unit": {"source": "cord", "dose": 0.1}},
-        on_change=lambda: calls.append(1),
-        linked_ranges={"dose": ("source", ranges.__getitem__)},
-    )
-    panel.controls["source"].value = "cord"  # a learner switches the graft
-    dose = panel.controls["dose"]
-    assert (dose.min, dose.max, dose.value) == (0.05, 0.5, 0.2)
-    assert calls == [1]
-    panel.apply_preset("Cord blood, small unit")
-    assert panel.values() == {"source": "cord", "dose": 0.1}
-    panel.set_values({"source": "bm", "dose": 7})  # leader first, then the dose in its range
-    assert (dose.min, dose.max, dose.value) == (1, 10, 7)
-    with pytest.raises(ValueError, match=r"dose must be in \[0\.05, 0\.5\] 10⁶/kg for cord blood"):
-        panel.set_values({"source": "cord", "dose": 3})
-    with pytest.raises(ValueError, match=r"preset 'Bad': dose must be in \[1, 10\]"):
-        ControlPanel(
-            {
-                "source": panel.controls["source"],
-                "dose": slider("Dose", "", min=1, max=10, step=1, value=4),
-            },
-            presets={"Bad": {"source": "bm", "dose": 0.1}},
-            on_change=lambda: None,
-            linked_ranges={"dose": ("source", ranges.__getitem__)},
-        )
+
+def test_bad_declarations_are_refused():
+    with pytest.raises(ValueError, match="range"):
+        Slider("x", "X", "", 5, 1, 1, 2)
+    with pytest.raises(ValueError, match="ranges_by and ranges go together"):
+        Slider("x", "X", "", 0, 1, 0.5, 0, ranges_by="y")
+    with pytest.raises(ValueError, match="x must start at one of"):
+        Menu("x", "X", [("a", 1)], 2)
+
+
+@given(st.floats(min_value=0, max_value=10, allow_nan=False))
+def test_any_in_range_value_snaps_to_a_setting(value):
+    snapped = check_values(CONTROLS, DEFAULTS, {"n": value})["n"]
+    assert snapped in CONTROLS["n"].settings({})

@@ -67,6 +67,7 @@ def test_kernel_environment_keeps_the_slow_import_out():
     fig.show() works) but not rfc3987-syntax, so no lesson kernel pays for the grammar."""
     code = (
         "import sys, importlib.util, plotly.graph_objects, anywidget, ipywidgets, widgets.intro;"
+        "import nbformat;"
         "print('nbformat' in sys.modules, 'rfc3987_syntax' in sys.modules,"
         " importlib.util.find_spec('rfc3987_syntax') is not None)"
     )

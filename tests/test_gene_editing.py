@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -147,6 +148,31 @@ def test_the_curve_matches_the_function(donor, recipient):
         )
 
 
+@pytest.mark.parametrize(
+    ("d", "reached"),
+    [(0.0, 0), (0.19, 0), (0.2, 1), (0.29, 1), (0.3, 2), (0.49, 2), (0.5, 3), (1.0, 3)],
+)
+def test_chimerism_thresholds_reached(d, reached):
+    assert science.chimerism_thresholds_reached(d) == reached
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.2, math.nan, "0.3"])
+def test_chimerism_thresholds_reached_rejects_bad_input(bad):
+    with pytest.raises(ValueError, match="myeloid_chimerism"):
+        science.chimerism_thresholds_reached(bad)
+
+
+def test_the_published_thresholds_rise_and_say_what_they_achieved():
+    values = [t.value for t, _ in ge.MYELOID_CHIMERISM_THRESHOLDS]
+    assert values == sorted(values) == [0.2, 0.3, 0.5]
+    assert [t.source for t, _ in ge.MYELOID_CHIMERISM_THRESHOLDS] == [
+        "fitzhugh2017",
+        "magnani2020",
+        "magnani2020",
+    ]
+    assert all(outcome for _, outcome in ge.MYELOID_CHIMERISM_THRESHOLDS)
+
+
 def test_the_curve_checks_its_lifespans():
     with pytest.raises(ValueError, match="recipient_rbc_lifespan_days"):
         science.donor_red_cell_curve(120, 0)
@@ -272,41 +298,71 @@ def test_published_values(value, expected):
 
 # -- explorers, headless ------------------------------------------------------------------
 
+ALLELE_CURVES = [
+    "no edited copy",
+    "one edited copy",
+    "both copies edited",
+    "at least one edited copy",
+]
+EXPLORERS = [
+    gene_editing.EditedAllelesExplorer,
+    gene_editing.RedCellChimerismExplorer,
+    gene_editing.SelectiveAdvantageExplorer,
+]
+
 
 def test_edited_alleles_explorer_moves_its_markers():
     explorer = gene_editing.EditedAllelesExplorer()
     assert "64 % have both" in explorer.readout_text
-    curves = [list(t.y) for t in explorer.figure.data[:4]]
-    explorer.main.value = 50
-    markers = explorer.figure.data[-1]
-    assert list(markers.x) == [50.0] * 3
-    assert list(markers.y) == pytest.approx([25.0, 50.0, 25.0])
-    assert list(markers.text) == ["25 %", "50 %", "25 %"]
-    assert [list(t.y) for t in explorer.figure.data[:4]] == curves  # the curves never move
+    curves = [explorer.trace(name)["y"] for name in ALLELE_CURVES]
+    explorer.set(alleles_edited_percent=50)
+    markers = explorer.trace("your setting")
+    assert markers["x"] == [50.0] * 3
+    assert markers["y"] == pytest.approx([25.0, 50.0, 25.0])
+    assert markers["text"] == ["25 %", "50 %", "25 %"]
+    assert [explorer.trace(name)["y"] for name in ALLELE_CURVES] == curves  # the curves never move
     assert explorer.readout_text.startswith("With 50 % of alleles edited")
     assert "75 % carry at least one" in explorer.readout_text
 
 
-def test_red_cell_explorer_moves_the_point_and_redraws_the_curve_only_for_lifespans():
+def test_allele_curves_are_the_science_layers_shares():
+    explorer = gene_editing.EditedAllelesExplorer()
+    for index, name in enumerate(ALLELE_CURVES[:3]):
+        trace = explorer.trace(name)
+        assert len(trace["x"]) == 101
+        for x, y in zip(trace["x"][::10], trace["y"][::10], strict=True):
+            assert y == pytest.approx(100 * science.edited_allele_distribution(x / 100)[index])
+
+
+def test_red_cell_explorer_moves_the_point_and_the_curve_only_with_the_lifespans():
     explorer = gene_editing.RedCellChimerismExplorer()
     assert "68 % of the red cells" in explorer.readout_text
-    curve_before = list(explorer.figure.data[0].y)
-    explorer.main.value = 50
-    assert list(explorer.figure.data[3].x) == [50.0]
-    assert list(explorer.figure.data[3].y) == pytest.approx([100 * 60 / 67])
-    assert list(explorer.figure.data[0].y) == curve_before
+    curve_before = explorer.trace("healthy red cells in the blood")["y"]
+    explorer.set(myeloid_chimerism_percent=50)
+    assert explorer.trace("your patient")["x"] == [50.0]
+    assert explorer.trace("your patient")["y"] == pytest.approx([100 * 60 / 67])
+    assert explorer.trace("reading guide")["y"] == pytest.approx([0, 100 * 60 / 67, 100 * 60 / 67])
+    assert explorer.trace("healthy red cells in the blood")["y"] == curve_before
     assert "corrected haemolysis" in explorer.readout_text
-    explorer.panel.controls["sickle_rbc_lifespan_days"].value = 7
-    assert list(explorer.figure.data[0].y) != curve_before
-    assert list(explorer.figure.data[3].y) == pytest.approx([100 * 60 / 63.5])
+    explorer.set(sickle_rbc_lifespan_days=7)
+    assert explorer.trace("healthy red cells in the blood")["y"] != curve_before
+    assert explorer.trace("your patient")["y"] == pytest.approx([100 * 60 / 63.5])
     assert "sickle red cells 7" in explorer.readout_text
+
+
+def test_red_cell_explorer_draws_each_published_threshold():
+    layout = gene_editing.RedCellChimerismExplorer().figure["layout"]
+    assert [shape["x0"] for shape in layout["shapes"]] == [20, 30, 50]
+    labels = [note["text"] for note in layout["annotations"]]
+    assert labels[0].startswith("20 %: reverses") and "Fitzhugh 2017" in labels[0]
+    assert "Magnani 2020" in labels[1] and "Magnani 2020" in labels[2]
 
 
 def test_red_cell_explorer_verdicts_follow_the_thresholds():
     explorer = gene_editing.RedCellChimerismExplorer()
     verdicts = {}
     for value in (10, 20, 30, 50):
-        explorer.main.value = value
+        explorer.set(myeloid_chimerism_percent=value)
         verdicts[value] = explorer.readout_text.split("; ", 1)[1]
     assert verdicts[10].startswith("below the ~20 %")
     assert verdicts[20].startswith("at or above the ~20 %")
@@ -316,63 +372,77 @@ def test_red_cell_explorer_verdicts_follow_the_thresholds():
 
 def test_selective_advantage_explorer_updates_curves_and_marker():
     explorer = gene_editing.SelectiveAdvantageExplorer()
+    assert explorer.main_name == "advantage_percent_per_month"
     assert "87 % of all lymphocytes at month 12" in explorer.readout_text
-    stem_before = list(explorer.figure.data[1].y)
-    lymph_before = list(explorer.figure.data[0].y)
-    explorer.main.value = 20
-    assert list(explorer.figure.data[0].y) != lymph_before
-    assert list(explorer.figure.data[1].y) == stem_before  # f0 unchanged: not reassigned
-    assert list(explorer.figure.data[2].y) == pytest.approx(
+    stem_before = explorer.trace("corrected stem cells (no advantage)")["y"]
+    lymph_before = explorer.trace("corrected lymphocytes (T cells)")["y"]
+    explorer.set(advantage_percent_per_month=20)
+    assert explorer.trace("corrected lymphocytes (T cells)")["y"] != lymph_before
+    assert explorer.trace("corrected stem cells (no advantage)")["y"] == stem_before
+    assert explorer.trace("your month")["y"] == pytest.approx(
         [100 * science.corrected_share(0.05, 0.2, 12)]
     )
     assert "month 16.1" in explorer.readout_text
-    explorer.panel.controls["month"].value = 24
-    assert list(explorer.figure.data[2].x) == [24.0]
-    explorer.panel.controls["corrected_percent"].value = 80
-    assert set(explorer.figure.data[1].y) == {80.0}
+    explorer.set(month=24)
+    assert explorer.trace("your month")["x"] == [24.0]
+    explorer.set(corrected_percent=80)
+    assert set(explorer.trace("corrected stem cells (no advantage)")["y"]) == {80.0}
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        gene_editing.EditedAllelesExplorer,
-        gene_editing.RedCellChimerismExplorer,
-        gene_editing.SelectiveAdvantageExplorer,
-    ],
-)
-def test_every_preset_and_reset(cls):
+@pytest.mark.parametrize("cls", EXPLORERS)
+def test_every_scenario_and_reset(cls):
     explorer = cls()
     start = explorer.readout_text
     seen = {start}
-    for name in explorer.panel.presets:
-        explorer.panel.apply_preset(name)
-        assert explorer.panel.preset_menu.value == name
+    go.Figure(explorer.figure)  # plotly raises on a property it does not know
+    for name in explorer.scenarios:
+        explorer.apply_scenario(name)
+        assert explorer.scenario == name
         assert "Cannot show" not in explorer.readout_text
+        go.Figure(explorer.figure)
         seen.add(explorer.readout_text)
-    assert len(seen) >= 3, "the presets show different scenarios"
-    explorer.main.value = explorer.main.min
+    assert len(seen) >= 3, "the scenarios show different cases"
+    main = explorer.controls_by_name[explorer.main_name]
+    explorer.set(**{main.name: main.min})
     assert explorer.readout_text != start
-    explorer.panel.reset()
+    explorer.reset()
     assert explorer.readout_text == start
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        gene_editing.EditedAllelesExplorer,
-        gene_editing.RedCellChimerismExplorer,
-        gene_editing.SelectiveAdvantageExplorer,
-    ],
-)
+def test_scenarios_are_the_published_cases():
+    alleles = gene_editing.EditedAllelesExplorer().scenarios.values()
+    assert {s["alleles_edited_percent"] for s in alleles} >= {
+        round(100 * ge.EDITED_ALLELES_FIRST_PATIENTS.value),
+        round(100 * ge.EDITED_ALLELES_BASE_EDITING_MICE.value),
+    }
+    red_cells = gene_editing.RedCellChimerismExplorer().scenarios.values()
+    thresholds = {round(100 * t.value) for t, _ in ge.MYELOID_CHIMERISM_THRESHOLDS}
+    assert thresholds <= {s["myeloid_chimerism_percent"] for s in red_cells}
+    f_cells = round(ge.F_CELL_RBC_LIFESPAN_DAYS.value)
+    assert any(s.get("healthy_rbc_lifespan_days") == f_cells for s in red_cells)
+    advantage = gene_editing.SelectiveAdvantageExplorer().scenarios
+    exacel = next(s for name, s in advantage.items() if "exa-cel" in name)
+    assert exacel["corrected_percent"] == round(100 * ge.EDITED_ALLELES_FIRST_PATIENTS.value)
+    assert exacel["advantage_percent_per_month"] == 0
+
+
+@pytest.mark.parametrize("cls", EXPLORERS)
 def test_explorers_are_labelled_and_registered(cls):
     explorer = cls()
     assert explorer.lesson == "03-gene-editing"
     assert explorer.caption and explorer.sources
-    layout = explorer.figure.layout
-    assert layout.title.text and layout.xaxis.title.text and layout.yaxis.title.text
-    for control in explorer.panel.controls.values():
-        assert "(" in control.description, "every slider names its unit"
-    assert sum(len(t.x) for t in explorer.figure.data if t.x is not None) < 2_000
+    assert len(explorer.caption.split()) <= 60
+    layout = explorer.figure["layout"]
+    assert layout["title"]["text"] and layout["xaxis"]["title"]["text"]
+    assert layout["yaxis"]["title"]["text"]
+    assert layout["height"] <= 440 and "width" not in layout
+    for control in cls.controls:
+        assert control.unit, "every slider names its unit"
+    data = explorer.figure["data"]
+    names = [trace["name"] for trace in data]
+    assert all(names) and len(set(names)) == len(names), "every trace has its own name"
+    assert sum(len(trace.get("x") or []) for trace in data) < 2_000
+    assert all(len(name) <= 38 for name in explorer.scenarios), "scenario names fit the menu"
 
 
 def test_teaching_models_say_so():

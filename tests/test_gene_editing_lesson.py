@@ -54,7 +54,7 @@ def test_the_explorers_show_the_numeric_answers(lesson):
     red = gene_editing.RedCellChimerismExplorer(myeloid_chimerism_percent=20)
     assert f"{_quiz(lesson, 'q-red-cells-20')['answer']} % of the red cells" in red.readout_text
     scid = gene_editing.SelectiveAdvantageExplorer()
-    scid.panel.apply_preset(next(name for name in scid.panel.presets if "ADA-SCID" in name))
+    scid.apply_scenario(next(name for name in scid.scenarios if "ADA-SCID" in name))
     scid.set(month=12)
     answer = _quiz(lesson, "q-scid-month12")["answer"]
     assert f"{answer} % of all lymphocytes at month 12" in scid.readout_text

@@ -122,14 +122,14 @@ def test_choose_transplant_rejects_non_booleans():
 
 
 def _trace_xy(trace):
-    return list(trace.x), list(trace.y)
+    return list(trace["x"]), list(trace["y"])
 
 
 def test_lineage_explorer_highlights_the_chosen_cell():
     explorer = intro.LineageExplorer()
-    before = _trace_xy(explorer.figure.data[-1])
-    explorer.main.value = "t_cell"
-    after = _trace_xy(explorer.figure.data[-1])
+    before = _trace_xy(explorer.trace("path to your cell"))
+    explorer.set(cell="t_cell")
+    after = _trace_xy(explorer.trace("path to your cell"))
     assert before != after and len(after[0]) == 4
     assert explorer.readout_text.startswith("T cell: Stem cell → Multipotent progenitor → Lymphoid")
     assert "SCID" in explorer.readout_text
@@ -137,35 +137,35 @@ def test_lineage_explorer_highlights_the_chosen_cell():
 
 def test_journey_explorer_moves_the_day_line_and_changes_source_markers():
     explorer = intro.JourneyExplorer()
-    explorer.main.value = 45
-    assert list(explorer.figure.data[1].x) == [45, 45]
+    explorer.set(day=45)
+    assert list(explorer.trace("your day")["x"]) == [45, 45]
     assert "Early post-engraftment" in explorer.readout_text
     explorer.set(graft_source="double_cord_blood", day=20)
-    assert list(explorer.figure.data[0].x) == [23.0]
+    assert list(explorer.trace("median recovery day")["x"]) == [23.0]
     assert "still below 500/µL" in explorer.readout_text
 
 
 def test_transplant_choice_explorer_follows_the_answers():
     explorer = intro.TransplantChoiceExplorer()
     assert explorer.readout_text.startswith("Fits: AUTOLOGOUS")
-    explorer.main.value = True
+    explorer.set(disease_in_stem_cells=True)
     assert explorer.readout_text.startswith("Fits: ALLOGENEIC (ALTERNATIVE DONOR)")
-    explorer.panel.controls["matched_donor"].value = True
+    explorer.set(matched_donor=True)
     assert explorer.readout_text.startswith("Fits: ALLOGENEIC.")
-    assert len(explorer.figure.data[1].x) == 3
+    assert len(explorer.trace("this patient's path")["x"]) == 3
 
 
 @pytest.mark.parametrize(
     "cls", [intro.LineageExplorer, intro.JourneyExplorer, intro.TransplantChoiceExplorer]
 )
-def test_every_preset_and_reset(cls):
+def test_every_scenario_and_reset(cls):
     explorer = cls()
     start = explorer.readout_text
-    for name in explorer.panel.presets:
-        explorer.panel.apply_preset(name)
-        assert explorer.panel.preset_menu.value == name
+    for name in explorer.scenarios:
+        explorer.apply_scenario(name)
+        assert explorer.scenario == name
         assert "Cannot show" not in explorer.readout_text
-    explorer.panel.reset()
+    explorer.reset()
     assert explorer.readout_text == start
 
 

@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import ipywidgets as w
 import plotly.graph_objects as go
 import pytest
 
 from widgets import course
 from widgets.ui import theme
 from widgets.ui.explorer import all_explorers
+from widgets.ui.tables import tidy
 
 EXPLORERS = all_explorers()
 PRESENTATION = theme._PRESENTATION
@@ -102,16 +102,14 @@ def _sizes(node: Any, key: str = "", where: str = "") -> Iterator[tuple[str, str
 
 
 def _figure(explorer) -> dict[str, Any]:
-    return explorer.figure.to_plotly_json()
+    return explorer.figure
 
 
-def _last_value(control: w.ValueWidget) -> Any:
-    if isinstance(control, w.FloatSlider | w.IntSlider):
-        return control.max
-    if isinstance(control, w.Checkbox):
-        return not control.value
-    options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-    return options[-1] if options[-1] != control.value else options[0]
+def _last_value(explorer) -> Any:
+    """The main control's last setting (its first, where it is at the last already)."""
+    settings = explorer.controls_by_name[explorer.main_name].settings(explorer.values)
+    current = explorer.values[explorer.main_name]
+    return settings[-1] if settings[-1] != current else settings[0]
 
 
 def _check_presentation_figure(explorer) -> list[str]:
@@ -159,8 +157,8 @@ def test_presentation_look_of_every_explorer(cls, projector):
     explorer = cls()
     problems = _check_presentation_figure(explorer)
     assert not problems, f"{cls.explorer_id} on a projector:\n" + "\n".join(problems)
-    # The look survives a move of the main control (update_figure changes data only).
-    explorer.set(**{explorer.main_control: _last_value(explorer.main)})
+    # The look survives a move of the main control.
+    explorer.set(**{explorer.main_name: _last_value(explorer)})
     problems = _check_presentation_figure(explorer)
     assert not problems, f"{cls.explorer_id} after a step:\n" + "\n".join(problems)
 
@@ -182,13 +180,9 @@ def test_presentation_look_is_larger_than_the_normal_look(cls):
 
 
 @pytest.mark.parametrize("cls", EXPLORERS, ids=lambda cls: cls.explorer_id)
-def test_normal_look_is_the_figure_the_explorer_builds(cls):
+def test_normal_look_is_the_figure_the_explorer_draws(cls):
     explorer = cls()
-    built = go.Figure(explorer.build_figure(explorer.state)).to_plotly_json()
-    shown = go.Figure(_figure(explorer)).to_plotly_json()
-    for trace in [*built["data"], *shown["data"]]:
-        trace.pop("uid", None)
-    assert shown == built
+    assert _figure(explorer) == tidy(explorer.draw(explorer.state))
 
 
 def test_presentation_is_one_call_from_the_lesson_and_can_be_switched_off():
@@ -221,7 +215,7 @@ def test_presentation_figure_scales_hand_set_sizes_and_keeps_invisible_lines():
     assert theme.presentation_figure(figure) is figure  # the normal look: unchanged
     theme._state["presentation"] = True
     try:
-        projected = theme.presentation_figure(figure).to_plotly_json()
+        projected = theme.presentation_figure(figure)
     finally:
         theme._state["presentation"] = False
     assert projected["data"][0]["line"]["width"] == pytest.approx(MINIMUM["line"])

@@ -632,3 +632,34 @@ def test_timeline_covers_the_year_without_gaps(engraft, gvhd, day):
 def test_timeline_bad_input_names_the_field(call, field):
     with pytest.raises(ValueError, match=field):
         call()
+
+
+# --- the cell dose as a share of the graft's typical dose ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "pct", "dose"),
+    [
+        ("bone_marrow", 100, 3.7),  # the typical dose
+        ("bone_marrow", 50, 1.85),
+        ("peripheral_blood", 200, 13.4),
+        ("peripheral_blood", 250, 15.0),  # 16.75 is above the range: kept at its top
+        ("double_cord_blood", 25, 0.1),  # the range's bottom
+        ("double_cord_blood", 250, 1.0),
+    ],
+)
+def test_cd34_dose_at_pct_of_typical_stays_in_the_grafts_range(source, pct, dose):
+    assert science.cd34_dose_at_pct_of_typical(source, pct) == pytest.approx(dose)
+
+
+@pytest.mark.parametrize(
+    ("source", "pct", "field"),
+    [
+        ("marrow", 100, "graft_source"),
+        ("bone_marrow", 0, "dose_pct"),
+        ("bone_marrow", "1", "dose_pct"),
+    ],
+)
+def test_cd34_dose_bad_input_names_the_field(source, pct, field):
+    with pytest.raises(ValueError, match=field):
+        science.cd34_dose_at_pct_of_typical(source, pct)

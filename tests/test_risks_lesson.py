@@ -7,8 +7,8 @@ number an explorer shows must be in the lesson's references.
 from __future__ import annotations
 
 import json
-from copy import deepcopy
 
+import plotly.graph_objects as go
 import pytest
 
 from tests.conftest import LESSONS
@@ -27,12 +27,9 @@ EXPLORERS = [
 ]
 
 
-def _data(figure):
-    return [deepcopy(trace.to_plotly_json()) for trace in figure.data]
-
-
-def _layout(figure):
-    return deepcopy(figure.layout.to_plotly_json())
+def _sweep(explorer, name):
+    """Every setting of control ``name`` with the others held."""
+    return explorer.controls_by_name[name].settings(explorer.values)
 
 
 def test_the_lesson_registers_its_explorers():
@@ -41,51 +38,55 @@ def test_the_lesson_registers_its_explorers():
 
 @pytest.mark.parametrize("cls", EXPLORERS)
 def test_explorer_declares_what_the_pattern_needs(cls):
-    assert cls.caption and cls.sources and cls.title
+    assert cls.caption and cls.sources and cls.title and cls.about
+    assert len(cls.caption.split()) <= 60
     explorer = cls()
-    assert explorer.main_control in explorer.panel.controls
-    for name, control in explorer.panel.controls.items():
-        assert control.description, f"{name} has no visible label"
+    assert explorer.main_name == cls.main_control in explorer.controls_by_name
+    for name, control in explorer.controls_by_name.items():
+        assert control.label, f"{name} has no visible label"
     assert explorer.readout_text and "Cannot show" not in explorer.readout_text
+    names = [trace["name"] for trace in explorer.figure["data"]]
+    assert all(names) and len(set(names)) == len(names)
+    assert "width" not in explorer.figure["layout"]
+    assert explorer.figure["layout"]["height"] <= 440
 
 
 @pytest.mark.parametrize("cls", EXPLORERS)
-def test_a_step_of_the_main_control_updates_in_place_without_relayout(cls):
+def test_a_step_of_the_main_control_redraws_the_data_not_the_layout(cls):
     explorer = cls()
-    figure, traces = explorer.figure, len(explorer.figure.data)
-    before_data, before_layout = _data(figure), _layout(figure)
-    before_text = explorer.readout_text
-    main = explorer.main
-    main.value = min(main.max, main.value + main.step)
-    assert explorer.figure is figure and len(figure.data) == traces
-    assert _layout(figure) == before_layout  # no relayout on a step
-    assert _data(figure) != before_data  # the figure shows the change
+    before, before_text = explorer.figure, explorer.readout_text
+    main = explorer.controls_by_name[explorer.main_name]
+    explorer.set(**{main.name: min(main.max, explorer.values[main.name] + main.step)})
+    after = explorer.figure
+    assert len(after["data"]) == len(before["data"])
+    assert after["layout"] == before["layout"]  # no relayout on a step
+    assert after["data"] != before["data"]  # the figure shows the change
     assert explorer.readout_text != before_text
 
 
 @pytest.mark.parametrize("cls", EXPLORERS)
-def test_every_preset_and_reset(cls):
+def test_every_scenario_and_reset(cls):
     explorer = cls()
-    start, start_data = explorer.readout_text, _data(explorer.figure)
-    assert len(explorer.panel.presets) >= 3
-    for name in explorer.panel.presets:
-        explorer.panel.apply_preset(name)
-        assert explorer.panel.preset_menu.value == name
+    start, start_figure = explorer.readout_text, explorer.figure
+    go.Figure(start_figure)  # plotly raises on a wrong property
+    assert len(explorer.scenarios) >= 3
+    for name in explorer.scenarios:
+        assert len(name) <= 38, name
+        explorer.apply_scenario(name)
+        assert explorer.scenario == name
         assert "Cannot show" not in explorer.readout_text
-    explorer.panel.reset()
+        go.Figure(explorer.figure)
+    explorer.reset()
     assert explorer.readout_text == start
-    assert _data(explorer.figure) == start_data
+    assert explorer.figure == start_figure
 
 
 @pytest.mark.parametrize("cls", EXPLORERS)
 def test_the_main_slider_sweeps_its_whole_range(cls):
     explorer = cls()
-    main = explorer.main
-    value = main.min
-    while value <= main.max:
-        main.value = value
+    for value in _sweep(explorer, explorer.main_name):
+        explorer.set(**{explorer.main_name: value})
         assert "Cannot show" not in explorer.readout_text, value
-        value += main.step
 
 
 @pytest.mark.parametrize("cls", EXPLORERS)
@@ -100,12 +101,13 @@ def test_explorer_sources_are_lesson_references(cls):
 def test_gvhd_explorer_shows_the_science_stages_and_rule():
     explorer = risks.GvhdStagingExplorer()
     explorer.set(rash_bsa_pct=30, stool_ml_per_day=1200)
-    organs, overall = explorer.figure.data
-    assert list(organs.x) == [2, 0, 0, 2] and list(overall.x) == [3]
+    assert explorer.trace("organ stage (0-4)")["x"] == [2, 0, 0, 2]
+    assert explorer.trace("overall grade (0-IV)")["x"] == [3]
     assert "overall grade III" in explorer.readout_text
     assert "stage 2-3 liver or lower GI makes grade III" in explorer.readout_text
     explorer.set(severe_pain_ileus_or_bloody=True)
-    assert list(overall.x) == [4] and "grade IV" in explorer.readout_text
+    assert explorer.trace("overall grade (0-IV)")["x"] == [4]
+    assert "grade IV" in explorer.readout_text
 
 
 def test_infection_timeline_reuses_lesson_01s_engraftment_model():
@@ -114,9 +116,9 @@ def test_infection_timeline_reuses_lesson_01s_engraftment_model():
     for source in aplastic.GRAFT_CD34_DOSES:
         explorer.set(graft_source=source, dose_pct=100)
         day = aplastic.engraftment_day(source, aplastic.GRAFT_CD34_DOSES[source].typical)
-        bars, _, line, _, _ = explorer.figure.data
-        assert list(line.x) == [day, day]
-        assert bars.base[0] == 0 and bars.x[0] == day  # pre-engraftment ends at engraftment
+        bars = explorer.trace("risk phase (germs under it)")
+        assert explorer.trace("engraftment day (model)")["x"] == [day, day]
+        assert bars["base"][0] == 0 and bars["x"][0] == day  # pre-engraftment ends at engraftment
         assert f"engrafts on day {day}" in explorer.readout_text
 
 
@@ -129,30 +131,50 @@ def test_a_smaller_graft_never_shortens_the_pre_engraftment_phase():
         assert explorer.state["engraftment_day"] >= big
 
 
+def test_every_graft_and_dose_engrafts_within_the_year():
+    explorer = risks.InfectionTimelineExplorer()
+    for source in aplastic.GRAFT_CD34_DOSES:
+        explorer.set(graft_source=source)
+        for pct in _sweep(explorer, "dose_pct"):
+            explorer.set(dose_pct=pct)
+            assert explorer.state["engraftment_day"] is not None, (source, pct)
+
+
+def test_every_hct_ci_condition_has_a_control():
+    explorer = risks.FitnessExplorer()
+    reachable = set(explorer.controls_by_name)
+    for organ in ("liver", "lungs"):
+        reachable |= set(explorer.controls_by_name[organ].choices) - {"none"}
+    assert set(science.HCT_CI_WEIGHTS) <= reachable
+
+
 def test_gvhd_marks_the_later_phases_and_adds_its_bar():
     explorer = risks.InfectionTimelineExplorer()
-    bars = explorer.figure.data[0]
-    assert list(bars.marker.pattern.shape)[:3] == ["", "", ""] and bars.x[3] == 0
+    bars = explorer.trace("risk phase (germs under it)")
+    assert bars["marker"]["pattern"]["shape"][:3] == ["", "", ""] and bars["x"][3] == 0
     explorer.set(gvhd=True)
-    assert list(bars.marker.pattern.shape)[:3] == ["", "x", "x"]
-    assert bars.x[3] == 365 - explorer.state["engraftment_day"]
+    bars = explorer.trace("risk phase (germs under it)")
+    assert bars["marker"]["pattern"]["shape"][:3] == ["", "x", "x"]
+    assert bars["x"][3] == 365 - explorer.state["engraftment_day"]
     assert "With GVHD" in explorer.readout_text
 
 
 def test_ebmt_explorer_refuses_undefined_donors_and_says_why():
     explorer = risks.EbmtScoreExplorer()
-    assert list(explorer.figure.data[-2].x) == [1, 1]
+    assert explorer.trace("this patient's score")["x"] == [1, 1]
     explorer.set(donor="haploidentical")
-    assert list(explorer.figure.data[-2].x) == [None, None]
+    assert explorer.trace("this patient's score")["x"] == [None, None]
     assert "no EBMT score" in explorer.readout_text
     explorer.set(donor="cord_blood")
-    assert "not defined for a cord blood donor" in explorer.figure.data[-1].text[0]
+    assert (
+        "not defined for a cord blood donor" in explorer.trace("points of each factor")["text"][0]
+    )
 
 
 def test_ebmt_explorer_shows_the_cohort_values_for_the_score():
     explorer = risks.EbmtScoreExplorer()
-    explorer.panel.apply_preset("45-year-old man, late stage, unrelated woman donor, 2 years on")
-    assert list(explorer.figure.data[-2].x) == [7, 7]
+    explorer.apply_scenario("Man of 45, late, woman donor")
+    assert explorer.trace("this patient's score")["x"] == [7, 7]
     assert "no group with this score reported" in explorer.readout_text
     assert "5-year survival 24 %" in explorer.readout_text  # all diseases, scores 6-7
 
@@ -166,10 +188,10 @@ def test_fitness_explorer_maps_controls_to_conditions():
         "pulmonary_moderate",
     ]
     assert explorer.state["score"] == 6 and explorer.state["group"] == "high"
-    bars = explorer.figure.data[0]
-    assert list(bars.marker.pattern.shape) == ["", "", "/"]
+    bars = explorer.trace("published 2-year NRM by HCT-CI group")
+    assert bars["marker"]["pattern"]["shape"] == ["", "", "/"]
     explorer.set(karnofsky=50)
-    assert list(explorer.figure.data[3].y) == [50]
+    assert explorer.trace("this patient's Karnofsky")["y"] == [50]
     assert "considerable assistance" in explorer.readout_text
 
 
@@ -208,14 +230,14 @@ def _shown_by_explorers(question_id):
     if question_id == "q-grade-rash":
         explorer = risks.GvhdStagingExplorer()
         explorer.set(rash_bsa_pct=60)
-        return explorer.figure.data[1].x[0]
+        return explorer.trace("overall grade (0-IV)")["x"][0]
     if question_id == "q-engraftment-cord":
         explorer = risks.InfectionTimelineExplorer()
         explorer.set(graft_source="double_cord_blood", dose_pct=100)
-        return explorer.figure.data[0].x[0]
+        return explorer.trace("risk phase (germs under it)")["x"][0]
     if question_id == "q-ebmt-survival":
         explorer = risks.EbmtScoreExplorer()
-        explorer.panel.apply_preset("30-year-old, intermediate stage, unrelated donor, 14 months")
+        explorer.apply_scenario("Age 30, intermediate, unrelated")
         return explorer.state["outcomes"][0].survival_5y_pct
     if question_id == "q-hct-ci":
         explorer = risks.FitnessExplorer()

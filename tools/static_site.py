@@ -6,11 +6,12 @@
   links to each lesson page and to the teacher guide;
 * one page per lesson (``lessons/<id>.ipynb`` -> ``<id>.html``): the notebook
   executed on the course's kernel, its text, its outputs, no code;
-* every explorer as a static interactive plotly chart (zoom, hover). Where the
-  explorer's main control has at most ``MAX_FRAMES`` settings, the chart keeps
-  that control as plotly's own slider over frames computed at build time by the
-  explorer itself (the same ``compute``/``update_figure``, so the same science
-  functions as the notebook), and the sentence under the figure follows it;
+* every explorer drawn by its own front end (``widgets/ui/explorer.js``, as in the
+  notebook) over a table computed at build time by the same engine the notebook
+  uses (``widgets.ui.tables.grid``): every combination of the settings of as many
+  controls as fit the page (the main control always), so those controls move the
+  figure and the sentence under it with no kernel; the rest stay at their starting
+  values, marked as fixed;
 * every quiz readable: each choice opens its feedback (``<details>``), each numeric
   question its answer, tolerance and reasoning;
 * ``teacher-guide.html`` from docs/teacher-guide.md;
@@ -47,9 +48,11 @@ GUIDE = ROOT / "docs" / "teacher-guide.md"
 KERNEL_NAME = "stemcell-course"
 #: The output type the kernel uses to hand a static description of a widget to the builder.
 MIME = "application/vnd.stemcell-course.static+json"
-#: An explorer whose main control has at most this many settings stays interactive.
-MAX_FRAMES = 50
 PLOTLY_JS = "plotly.min.js"
+#: The explorers' own front end (widgets/ui/explorer.js) as a classic script: a page opened
+#: from a file (a USB stick) may not load ES modules.
+EXPLORER_JS = "explorer.js"
+FRONT_END = ROOT / "widgets" / "ui"
 PLOTLY_CONFIG = {
     "responsive": True,
     "displaylogo": False,
@@ -57,11 +60,6 @@ PLOTLY_CONFIG = {
     "showLink": False,
     "plotlyServerURL": "",
     "typesetMath": False,
-}
-FRAME_OPTIONS = {
-    "mode": "immediate",
-    "frame": {"duration": 0, "redraw": True},
-    "transition": {"duration": 0},
 }
 
 
@@ -80,88 +78,21 @@ def _figure_dict(figure: Any) -> dict[str, Any]:
     return data
 
 
-def _traces(figure: Any) -> list[dict[str, Any]]:
-    traces = _plain([trace.to_plotly_json() for trace in figure.data])
-    for trace in traces:
-        trace.pop("uid", None)
-    return traces
+def explorer_description(explorer: Any) -> dict[str, Any]:
+    """What the static page shows of an explorer: the explorer itself, with the whole grid
+    of the settings it can ship (``widgets.ui.tables.grid``: the same engine as the page's
+    tables in the notebook), drawn by the same front end (``explorer.js``) with no kernel."""
+    from widgets.ui.tables import grid
 
-
-def _describe_control(name: str, control: Any) -> dict[str, Any]:
-    import ipywidgets as w
-
-    kind = "slider" if isinstance(control, w.FloatSlider | w.IntSlider) else "menu"
-    if isinstance(control, w.Checkbox | w.ToggleButton):
-        kind = "checkbox"
-    elif isinstance(control, w.ToggleButtons):
-        kind = "buttons"
-    return {"name": name, "label": control.description or name, "kind": kind}
-
-
-def control_steps(control: Any, limit: int = MAX_FRAMES) -> list[tuple[str, Any]] | None:
-    """Every setting of a control as (label, value), or None if it has more than ``limit``.
-
-    The same settings the notebook's figures switch between in the page
-    (``widgets.ui.frames.control_steps``).
-    """
-    from widgets.ui.frames import control_steps as settings
-
-    steps = settings(control, limit)
-    return None if steps is None else list(zip(steps.labels, steps.values, strict=True))
-
-
-def explorer_description(explorer: Any, limit: int = MAX_FRAMES) -> dict[str, Any]:
-    """What the static page shows of an explorer: its figure, and frames over its main control.
-
-    The frames are computed by setting the explorer's own main control to each of its
-    settings (so ``compute`` and ``update_figure`` run as in the notebook); the
-    explorer is put back to where it was afterwards.
-    """
-    main = explorer.main
-    figure = _figure_dict(explorer.figure)
-    description: dict[str, Any] = {
+    table = grid(explorer)
+    return {
         "kind": "explorer",
         "explorer_id": explorer.explorer_id,
         "title": explorer.title,
-        "caption": explorer.caption,
         "readout": explorer.readout_text,
-        "controls": [_describe_control(n, c) for n, c in explorer.panel.controls.items()],
-        "main_control": explorer.main_control,
-        "presets": list(explorer.panel.presets),
-        "values": _plain(explorer.panel.values()),
-        "figure": figure,
-        "frames": [],
+        "main": explorer.main_name,
+        "state": explorer.static_state(table),
     }
-    steps = control_steps(main, limit)
-    if steps is None:
-        return description
-    start = main.value
-    base_layout = _plain(explorer.figure.layout.to_plotly_json())
-    frames: list[dict[str, Any]] = []
-    layouts: list[dict[str, Any]] = []
-    try:
-        for index, (label, value) in enumerate(steps):
-            explorer.set(**{explorer.main_control: value})
-            frame: dict[str, Any] = {
-                "name": f"step-{index}",
-                "label": label,
-                "value": value,
-                "readout": explorer.readout_text,
-                "data": _traces(explorer.figure),
-            }
-            layouts.append(_plain(explorer.figure.layout.to_plotly_json()))
-            frames.append(frame)
-    finally:
-        explorer.set(**{explorer.main_control: start})
-    # An explorer that changes its layout on a step: every frame carries every layout part
-    # that changes anywhere, so that going back to a frame undoes what another one did.
-    changing = {k for layout in layouts for k, v in layout.items() if base_layout.get(k) != v}
-    if changing:
-        for frame, layout in zip(frames, layouts, strict=True):
-            frame["layout"] = {k: layout.get(k) for k in sorted(changing)}
-    description["frames"] = frames
-    description["active"] = next((i for i, (_, value) in enumerate(steps) if value == start), 0)
-    return description
 
 
 def quiz_description(quiz: Any) -> dict[str, Any]:
@@ -346,20 +277,15 @@ class Page:
             "lesson on Binder from the course map.)</p>"
         )
 
-    def _plot(self, spec: dict[str, Any], label: str, readout_id: str | None = None) -> str:
+    def _plot(self, spec: dict[str, Any], label: str) -> str:
         self.figures += 1
         target = f"figure-{self.stem}-{self.figures}"
         payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
-        readout = f" data-readout='{readout_id}'" if readout_id else ""
-        keys = ""
-        if spec.get("frames"):
-            label += ". Left and right arrow keys move the slider."
-            keys = " tabindex='0'"
         return (
-            f"<div class='site-plot' id='{target}' role='img'{keys} "
+            f"<div class='site-plot' id='{target}' role='img' "
             f"aria-label='{html.escape(label)}'></div>"
-            f"<script type='application/json' class='site-figure' data-target='{target}'"
-            f"{readout}>{payload}</script>"
+            f"<script type='application/json' class='site-figure' data-target='{target}'>"
+            f"{payload}</script>"
         )
 
     def figure(self, figure: dict[str, Any]) -> str:
@@ -370,90 +296,28 @@ class Page:
         return f"<figure class='site-figure-box'>{self._plot(spec, label)}</figure>"
 
     def explorer(self, d: dict[str, Any]) -> str:
-        figure = d["figure"]
-        layout = dict(figure.get("layout", {}))
-        frames = d.get("frames", [])
-        main = next(c for c in d["controls"] if c["name"] == d["main_control"])
-        readout_id = f"readout-{self.stem}-{self.figures + 1}"
-        spec: dict[str, Any] = {"data": figure.get("data", []), "config": PLOTLY_CONFIG}
-        if frames:
-            margin = dict(layout.get("margin", {}))
-            extra = 90
-            bottom = margin.get("b", 60)
-            legend = layout.get("legend", {})
-            below = 45 if legend.get("orientation") == "h" and legend.get("y", 1) < 0 else 0
-            margin["b"] = bottom + extra + below
-            layout["margin"] = margin
-            if "height" in layout:
-                layout["height"] = layout["height"] + extra + below
-            labels_fit = len(frames) <= 8 and all(len(f["label"]) <= 12 for f in frames)
-            layout["sliders"] = [
-                {
-                    "active": d.get("active", 0),
-                    "x": 0,
-                    "len": 1,
-                    "y": 0,
-                    "yanchor": "top",
-                    "pad": {"t": bottom + below, "b": 10},
-                    "currentvalue": {
-                        "prefix": f"{main['label']}: ",
-                        "font": {"size": 16, "color": "#1a1a1a"},
-                        "xanchor": "left",
-                    },
-                    "font": {"color": "#222222" if labels_fit else "rgba(0,0,0,0)"},
-                    "steps": [
-                        {
-                            "label": frame["label"],
-                            "method": "animate",
-                            "args": [[frame["name"]], FRAME_OPTIONS],
-                        }
-                        for frame in frames
-                    ],
-                }
-            ]
-            spec["frames"] = [
-                {k: frame[k] for k in ("name", "data", "layout") if k in frame} for frame in frames
-            ]
-            spec["readouts"] = {frame["name"]: frame["readout"] for frame in frames}
-            spec["values"] = [frame["value"] for frame in frames]
-        spec["explorer"] = {"id": d["explorer_id"], "main": d["main_control"], "start": d["values"]}
-        spec["layout"] = layout
+        state = d["state"]
+        fixed = set(state["spec"]["fixed"])
+        controls = state["spec"]["controls"]
+        live = [c for c in controls if c["name"] not in fixed]
         self.explorers.append(
             {
                 "id": d["explorer_id"],
                 "title": d["title"],
-                "frames": len(frames),
-                "main": main["label"],
+                "controls": len(controls),
+                "live": len(live),
+                "main_live": d["main"] not in fixed,
+                "entries": len(state["tables"]["entries"]),
             }
         )
-        others = [c["label"] for c in d["controls"] if c["name"] != d["main_control"]]
-        if frames:
-            how = (
-                f"<b>Interactive:</b> move the slider under the figure to change "
-                f"<i>{html.escape(main['label'])}</i> ({len(frames)} settings, each computed "
-                f"when this page was built by the same model as the notebook)."
-            )
-        else:
-            how = (
-                f"<b>Static view</b> at the explorer's starting settings; in the live notebook "
-                f"you move <i>{html.escape(main['label'])}</i> and the figure follows."
-            )
-        if others:
-            shown = [f"<i>{html.escape(label)}</i>" for label in others[:4]]
-            if len(others) > 4:
-                shown.append(f"{len(others) - 4} more")
-            how += " In the live notebook you can also change: " + ", ".join(shown) + "."
-        if d.get("presets"):
-            how += " Real scenarios there: " + "; ".join(html.escape(p) for p in d["presets"])
-            how += "."
-        caption = f"<p class='site-caption'>{html.escape(d['caption'])}</p>" if d["caption"] else ""
+        self.figures += 1
+        payload = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
+        payload = payload.replace("</", "<\\/")
         return (
             f"<section class='site-explorer' data-explorer='{html.escape(d['explorer_id'])}' "
             f"aria-label='{html.escape(d['title'])}'>"
-            f"{self._plot(spec, d['title'] + '. ' + d['readout'], readout_id)}"
-            f"<p class='site-readout' id='{readout_id}' role='status' aria-live='polite'>"
-            f"{html.escape(d['readout'])}</p>{caption}"
-            f"<p class='site-how'>{how}</p></section>"
+            f"<script type='application/json' class='site-explorer-state'>{payload}</script>"
+            "</section>"
         )
 
     def quiz(self, d: dict[str, Any]) -> str:
@@ -503,7 +367,8 @@ class Page:
 
 def _page(title: str, body: str, *, nav: str, plots: bool) -> str:
     scripts = (
-        f"<script src='{PLOTLY_JS}'></script>\n<script src='course.js' defer></script>\n"
+        f"<script src='{PLOTLY_JS}'></script>\n<script src='{EXPLORER_JS}'></script>\n"
+        "<script src='course.js' defer></script>\n"
         if plots
         else ""
     )
@@ -568,11 +433,24 @@ async def _execute_all(paths: list[Path], jobs: int, timeout: int) -> list[Any]:
     return await asyncio.gather(*(_execute(p, semaphore, timeout) for p in paths))
 
 
+def explorer_script() -> str:
+    """``explorer.js`` as a classic script that defines ``CourseExplorer`` (its default export)."""
+    source = (FRONT_END / "explorer.js").read_text(encoding="utf-8")
+    exports = re.findall(r"^export .*$", source, flags=re.M)
+    if exports != ["export function keyOf(spec, values) {", "export default {"]:
+        raise ValueError(f"explorer.js exports what the static site does not expect: {exports}")
+    source = source.replace("export function keyOf", "function keyOf")
+    source = source.replace("export default {", "globalThis.CourseExplorer = {")
+    return f"(function () {{\n{source}\n}})();\n"
+
+
 def _write_assets(out: Path) -> None:
     from plotly.offline import get_plotlyjs
 
     (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
-    (out / "course.css").write_text(CSS, encoding="utf-8")
+    (out / EXPLORER_JS).write_text(explorer_script(), encoding="utf-8")
+    explorer_css = (FRONT_END / "explorer.css").read_text(encoding="utf-8")
+    (out / "course.css").write_text(CSS + explorer_css, encoding="utf-8")
     (out / "course.js").write_text(JS, encoding="utf-8")
 
 
@@ -623,7 +501,8 @@ def build(out: Path, lessons: list[Path] | None = None, jobs: int = 2, timeout: 
         live = binder("lab", lesson=f"lessons/{path.name}")
         banner = (
             "<p class='site-banner'>The static copy of this lesson: read it, open the "
-            "quiz answers, move the sliders under the figures marked interactive. To run "
+            "quiz answers, move the explorers' controls (each setting was computed when this "
+            "page was built). To run "
             f"every control, open the <a href='{html.escape(live)}'>live lesson on Binder</a>."
             "</p>"
         )
@@ -666,7 +545,7 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
         minutes = data.get("minutes")
         explorers = "".join(
             f"<li>{html.escape(e['title'])}"
-            + (" <span class='site-tag'>interactive</span>" if e["frames"] else "")
+            + f" <span class='site-tag'>{e['live']} of {e['controls']} controls live</span>"
             + "</li>"
             for e in lesson["explorers"]
         )
@@ -685,9 +564,9 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
         "<h2 id='course-map'>The course map</h2>"
         "<table class='site-map'><thead><tr><th>#</th><th>Lesson</th><th>Minutes</th>"
         f"<th>Explorers</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p>Explorers marked <span class='site-tag'>interactive</span> keep their main "
-        "control here as a slider under the figure; the others show their starting "
-        "settings. For teachers: the <a href='teacher-guide.html'>teacher guide</a>.</p>"
+        "<p>Every explorer answers its controls here too; the tag says how many of them "
+        "the page holds (the others stay at their starting values: change them in the live "
+        "lesson). For teachers: the <a href='teacher-guide.html'>teacher guide</a>.</p>"
     )
     return _page(
         "Stem cell transplantation course",
@@ -728,47 +607,37 @@ th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-
 """
 
 JS = """\
-// Draws every figure of the page with the page's own copy of plotly.js, adds the frames
-// computed when the site was built, and keeps the sentence under a figure in step with
-// its slider. Nothing is loaded from anywhere else.
+// Draws every plain figure of the page with the page's own copy of plotly.js, and every
+// explorer with the course's own front end (explorer.js, as in the notebook) over the
+// tables computed when the site was built. Nothing is loaded from anywhere else.
 (function () {
   "use strict";
-  function draw(holder) {
-    var spec = JSON.parse(holder.textContent);
-    var plot = document.getElementById(holder.getAttribute("data-target"));
-    var readoutId = holder.getAttribute("data-readout");
-    var readout = readoutId ? document.getElementById(readoutId) : null;
-    return Plotly.newPlot(plot, spec.data, spec.layout, spec.config).then(function () {
-      if (!spec.frames || !spec.frames.length) { return; }
-      return Plotly.addFrames(plot, spec.frames).then(function () {
-        function show(name) {
-          if (readout && spec.readouts && name in spec.readouts) {
-            readout.textContent = spec.readouts[name];
-          }
-          plot.setAttribute("data-frame", name);
-        }
-        plot.on("plotly_sliderchange", function (event) { show(event.step.args[0][0]); });
-        plot.on("plotly_animatingframe", function (event) { show(event.name); });
-        // The keyboard moves the slider too (plotly's slider itself answers only to a pointer).
-        plot.addEventListener("keydown", function (event) {
-          var moves = {ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1};
-          if (!(event.key in moves)) { return; }
-          event.preventDefault();
-          var slider = plot.layout.sliders[0];
-          var next = Math.min(Math.max((slider.active || 0) + moves[event.key], 0),
-                              slider.steps.length - 1);
-          var step = slider.steps[next];
-          Plotly.relayout(plot, {"sliders[0].active": next}).then(function () {
-            return Plotly.animate(plot, step.args[0], step.args[1]);
-          });
-        });
-      });
-    });
+  function staticModel(state) {
+    var handlers = {};
+    return {
+      get: function (name) { return state[name]; },
+      set: function (name, value) { state[name] = value; },
+      save_changes: function () {},
+      send: function () {},
+      on: function (name, handler) { (handlers[name] = handlers[name] || []).push(handler); },
+      off: function (name, handler) {
+        handlers[name] = (handlers[name] || []).filter(function (h) { return h !== handler; });
+      }
+    };
   }
   function drawAll() {
-    var holders = document.querySelectorAll("script.site-figure");
     var done = [];
-    for (var i = 0; i < holders.length; i++) { done.push(draw(holders[i])); }
+    document.querySelectorAll("script.site-figure").forEach(function (holder) {
+      var spec = JSON.parse(holder.textContent);
+      var plot = document.getElementById(holder.getAttribute("data-target"));
+      done.push(Plotly.newPlot(plot, spec.data, spec.layout, spec.config));
+    });
+    document.querySelectorAll("script.site-explorer-state").forEach(function (holder) {
+      var el = document.createElement("div");
+      holder.after(el);
+      var model = staticModel(JSON.parse(holder.textContent));
+      done.push(CourseExplorer.render({model: model, el: el}));
+    });
     Promise.all(done).then(function () {
       document.body.setAttribute("data-figures-ready", "yes");
     });

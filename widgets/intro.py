@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import plotly.graph_objects as go
 
 from . import science
 from .science.published import (
@@ -15,7 +12,7 @@ from .science.published import (
 )
 from .ui import theme
 from .ui.assets import load_toml
-from .ui.controls import choice, slider, toggle
+from .ui.controls import Menu, Slider
 from .ui.explorer import Explorer, register
 
 LESSON = "00-introduction"
@@ -40,7 +37,40 @@ def print_recovery_summary() -> None:
         print(f"{label}: neutrophils day {day.neutrophil_median_day:g}, platelets {platelets}")
 
 
-def _lineage() -> dict[str, dict[str, Any]]:
+def _points(name, points, text, **extra):
+    """A named trace of markers at the (x, y) ``points``, labelled with ``text``."""
+    xs, ys = zip(*points, strict=True)
+    return dict(type="scatter", name=name, x=xs, y=ys, mode="markers+text", text=text, **extra)
+
+
+def _tree(edges, path_name, path, **path_style):
+    """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
+    xs, ys = [], []
+    for (x0, y0), (x1, y1) in edges:
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+    grey = {"color": "#999999", "width": 1.5}
+    path_x, path_y = zip(*path, strict=True)
+    return [
+        theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
+        theme.line(path_name, path_x, path_y, 1, **path_style),
+    ]
+
+
+def _diagram_layout(title, x_range, y_range):
+    """A figure layout with no axes, for a diagram in data coordinates."""
+    return theme.figure_layout(
+        title,
+        x_title="",
+        y_title="",
+        height=420,
+        xaxis={"visible": False, "range": x_range},
+        yaxis={"visible": False, "range": y_range},
+        legend={"orientation": "h", "y": -0.05},
+    )
+
+
+def _lineage():
     return load_toml("lineage.toml")
 
 
@@ -51,26 +81,19 @@ class LineageExplorer(Explorer):
     explorer_id = "intro.lineage"
     lesson = LESSON
     title = "The blood cell family tree"
-    main_control = "cell"
     caption = (
-        "Simplified family tree (textbook biology): every blood and immune cell descends "
-        "from the haematopoietic stem cell. The highlighted path runs from the stem cell to "
+        "A simplified family tree (textbook biology): every blood and immune cell descends "
+        "from the blood-forming stem cell. The highlighted path runs from the stem cell to "
         "the cell you chose."
     )
-
-    def make_controls(self):
-        cells = _lineage()
-        return {
-            "cell": choice("Cell", [(c["name"], key) for key, c in cells.items()], "neutrophil")
-        }
-
-    def presets(self):
-        return {
-            "Aplastic anaemia: the failing cell": {"cell": "hsc"},
-            "SCID: the missing cell": {"cell": "t_cell"},
-            "Sickle cell disease: the damaged cell": {"cell": "erythroid"},
-            "Lupus: the cell making self-antibodies": {"cell": "b_cell"},
-        }
+    about = (
+        "Simplified from textbook haematopoiesis, which has more steps and branches: the stem "
+        "cell makes a multipotent progenitor, which splits into a myeloid and a lymphoid line. "
+        "Hover over a cell to read what it does."
+    )
+    controls = (
+        Menu("cell", "Cell", [(c["name"], key) for key, c in _lineage().items()], "neutrophil"),
+    )
 
     def compute(self, *, cell):
         cells = _lineage()
@@ -82,83 +105,49 @@ class LineageExplorer(Explorer):
             "cell": cell,
         }
 
-    def _path_xy(self, state):
-        xs = [state["positions"][c][0] for c in state["path"]]
-        ys = [state["positions"][c][1] for c in state["path"]]
-        return xs, ys
-
-    def build_figure(self, state):
+    def draw(self, state):
         cells, pos = state["cells"], state["positions"]
-        edge_x, edge_y = [], []
-        for key, cell in cells.items():
-            if cell.get("parent"):
-                (x0, y0), (x1, y1) = pos[cell["parent"]], pos[key]
-                edge_x += [x0, x1, None]
-                edge_y += [y0, y1, None]
-        lines = ["stem cell", "progenitor", "myeloid", "lymphoid"]
-        traces = [
-            go.Scatter(
-                x=edge_x,
-                y=edge_y,
-                mode="lines",
-                line={"color": "#999999", "width": 1.5},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        ]
-        leaves = sorted(
-            (k for k in cells if pos[k][1] == min(p[1] for p in pos.values())),
-            key=lambda k: pos[k][0],
+        bottom = min(y for _x, y in pos.values())
+        leaves = sorted((k for k in cells if pos[k][1] == bottom), key=lambda k: pos[k][0])
+        # a leaf's label below it (every other one a line lower: no overlaps); a parent's to
+        # its right, clear of its edges, and two spaces out, clear of the path's ring
+        text = {k: ("<br>" if i % 2 else "") + cells[k]["label"] for i, k in enumerate(leaves)}
+        text |= {k: "\u00a0\u00a0" + c["label"] for k, c in cells.items() if k not in leaves}
+        edges = [(pos[c["parent"]], pos[k]) for k, c in cells.items() if c.get("parent")]
+        branches, path = _tree(
+            edges,
+            "path to your cell",
+            [pos[c] for c in state["path"]],
+            mode="lines+markers",
+            line={"color": theme.PALETTE[1], "width": 5},
+            marker={"size": 20, "symbol": "circle-open", "color": theme.PALETTE[1]},
+            hoverinfo="skip",
         )
-        lowered = set(leaves[1::2])  # every other leaf's label one line lower: no overlaps
-        for index, line in enumerate(lines):
+        lines = []
+        for index, line in enumerate(["stem cell", "progenitor", "myeloid", "lymphoid"]):
             keys = [k for k, c in cells.items() if c["line"] == line]
-            traces.append(
-                go.Scatter(
-                    x=[pos[k][0] for k in keys],
-                    y=[pos[k][1] for k in keys],
-                    mode="markers+text",
-                    name=line,
-                    text=[("<br>" if k in lowered else "") + cells[k]["label"] for k in keys],
-                    # leaves: label below; a parent: label to its right, clear of its edges
+            lines.append(
+                _points(
+                    line,
+                    [pos[k] for k in keys],
+                    [text[k] for k in keys],
                     textposition=["bottom center" if k in leaves else "middle right" for k in keys],
-                    marker=theme.marker_style(index),
+                    marker={**theme.marker_style(index), "size": 14},
                     hovertext=[cells[k]["does"] for k in keys],
                     hoverinfo="text",
                 )
             )
-        px, py = self._path_xy(state)
-        traces.append(
-            go.Scatter(
-                x=px,
-                y=py,
-                mode="lines+markers",
-                name="path to your cell",
-                line={"color": theme.PALETTE[1], "width": 5, "dash": "solid"},
-                marker={"size": 18, "symbol": "circle-open", "color": theme.PALETTE[1]},
-                hoverinfo="skip",
-            )
-        )
-        layout = theme.figure_layout(
-            self.title,
-            x_title="",
-            y_title="generation (top: stem cell)",
-            height=420,
-            xaxis={"visible": False, "range": [-0.8, 7.8]},
-            yaxis={"visible": False, "range": [-3.9, 0.5]},
-            legend={"orientation": "h", "y": -0.05},
-        )
-        return go.Figure(data=traces, layout=layout)
-
-    def update_figure(self, state):
-        px, py = self._path_xy(state)
-        path_trace = self.figure.data[-1]
-        path_trace.x, path_trace.y = px, py
+        layout = _diagram_layout(self.title, [-0.8, 7.8], [-3.9, 0.5])
+        return {"data": [branches, *lines, path], "layout": layout}
 
     def describe(self, state):
         cell = state["cells"][state["cell"]]
         chain = " → ".join(state["cells"][c]["label"] for c in state["path"])
         return f"{cell['name']}: {chain}. {cell['does']} Disorders: {cell['disorders']}"
+
+
+#: A phase of infection risk: a pale box on the "infection risk" row.
+_PHASE_BOX = {"y0": 1.6, "y1": 2.4, "opacity": 0.25, "line": {"width": 1, "color": "#444444"}}
 
 
 @register
@@ -170,99 +159,50 @@ class JourneyExplorer(Explorer):
     title = "The transplant journey after day 0"
     main_control = "day"
     caption = (
-        "Published median days of blood-count recovery by graft source (half of patients "
-        "recover later) and the phases of infection risk after an allogeneic transplant. "
-        "Sources: Champlin 2000, Barker 2005, Symons 2020, Tomblyn 2009."
+        "Published median days of blood-count recovery for each graft (half of patients "
+        "recover later) and the phases of infection risk after a donor transplant."
+    )
+    about = (
+        "Recovery days are published medians: neutrophils back to 500 per µL and platelets "
+        "recovered, after sibling blood or marrow grafts (Champlin 2000), double cord-blood "
+        "grafts (Barker 2005; no platelet median shown) and haploidentical marrow (Symons "
+        "2020). 'Typically back' means the day is past the median: half of patients "
+        "recover later.\n\n"
+        "The phases of infection risk after an allogeneic transplant and their germs are "
+        "from Tomblyn 2009. The day axis is logarithmic, so it starts at day 1."
     )
     sources = ("champlin2000", "barker2005", "symons2020", "tomblyn2009")
-
-    def make_controls(self):
-        return {
-            "graft_source": choice(
-                "Graft", [(label, key) for key, label in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
-            ),
-            "day": slider(
-                "Day after infusion", "days", min=1, max=365, step=1, value=10, integer=True
-            ),
-        }
-
-    def presets(self):
-        return {
-            "Sibling marrow graft, day 10 (no neutrophils yet)": {
-                "graft_source": "bone_marrow",
-                "day": 10,
-            },
-            "Sibling blood graft, day 16 (neutrophils back)": {
-                "graft_source": "peripheral_blood",
-                "day": 16,
-            },
-            "Double cord blood, day 60 (CMV season)": {
-                "graft_source": "double_cord_blood",
-                "day": 60,
-            },
-            "Haploidentical marrow, day 200 (late phase)": {
-                "graft_source": "haploidentical_marrow",
-                "day": 200,
-            },
-        }
+    controls = (
+        Menu(
+            "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
+        ),
+        Slider("day", "Day after infusion", "days", 1, 365, 1, 10),
+    )
 
     def compute(self, *, graft_source, day):
         return science.journey_day(day, graft_source)
 
-    def _marker_xy(self, state):
-        xs, ys, labels = [state.neutrophil_median_day], [1.0], ["neutrophils recover"]
-        if state.platelet_median_day is not None:
-            xs.append(state.platelet_median_day)
-            ys.append(0.0)
-            labels.append("platelets recover")
-        return xs, ys, labels
-
-    def build_figure(self, state):
+    def draw(self, state):
         shapes, annotations = [], []
         for index, phase in enumerate(INFECTION_PHASES):
-            start = max(phase.start_day, 1)  # the axis is logarithmic: day 1 is its left edge
-            end = phase.end_day if phase.end_day is not None else 365
-            shapes.append(
-                {
-                    "type": "rect",
-                    "xref": "x",
-                    "yref": "y",
-                    "x0": start,
-                    "x1": end,
-                    "y0": 1.6,
-                    "y1": 2.4,
-                    "fillcolor": theme.PALETTE[index + 3],
-                    "opacity": 0.25,
-                    "line": {"width": 1, "color": "#444444"},
-                }
-            )
-            annotations.append(
-                {
-                    "x": (math.log10(start) + math.log10(end)) / 2,
-                    "y": 2.0,
-                    "text": f"{phase.name}<br>day {phase.start_day}–"
-                    + (f"{phase.end_day}" if phase.end_day else "…"),
-                    "showarrow": False,
-                    "font": {"size": 11},
-                }
-            )
-        xs, ys, labels = self._marker_xy(state)
-        traces = [
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers+text",
-                text=[f"{label}: day {x:g}" for label, x in zip(labels, xs, strict=True)],
+            start, end = max(phase.start_day, 1), phase.end_day or 365  # a log axis: no day 0
+            colour = theme.PALETTE[index + 3]
+            shapes.append(dict(type="rect", x0=start, x1=end, fillcolor=colour, **_PHASE_BOX))
+            text = f"{phase.name}<br>day {phase.start_day}–{phase.end_day or '…'}"
+            middle = (math.log10(start) + math.log10(end)) / 2  # a log axis places by log10
+            annotations.append(dict(x=middle, y=2.0, text=text, showarrow=False, font={"size": 11}))
+        recoveries = [("neutrophils recover", state.neutrophil_median_day, 1.0)]
+        if state.platelet_median_day is not None:
+            recoveries.append(("platelets recover", state.platelet_median_day, 0.0))
+        day_line = {"color": theme.PALETTE[1], "width": 3, "dash": "dash"}
+        data = [  # the day line first: the labels are drawn over it
+            theme.line("your day", [state.day, state.day], [-0.5, 2.6], 1, line=day_line),
+            _points(
+                "median recovery day",
+                [(day, row) for _label, day, row in recoveries],
+                [f"{label}: day {day:g}" for label, day, _row in recoveries],
                 textposition="middle right",
                 marker={**theme.marker_style(0), "size": 14},
-                name="median recovery day",
-            ),
-            go.Scatter(
-                x=[state.day, state.day],
-                y=[-0.5, 2.6],
-                mode="lines",
-                line={"color": theme.PALETTE[1], "width": 3, "dash": "dash"},
-                name="your day",
             ),
         ]
         layout = theme.figure_layout(
@@ -280,30 +220,21 @@ class JourneyExplorer(Explorer):
                 "tickvals": [0, 1, 2],
                 "ticktext": ["platelets", "neutrophils", "infection risk"],
                 "showgrid": False,
+                "automargin": True,
             },
             shapes=shapes,
             annotations=annotations,
             legend={"orientation": "h", "y": -0.25},
         )
-        return go.Figure(data=traces, layout=layout)
-
-    def update_figure(self, state):
-        xs, ys, labels = self._marker_xy(state)
-        markers, day_line = self.figure.data
-        if list(markers.x) != xs:
-            markers.x, markers.y = xs, ys
-            markers.text = [f"{label}: day {x:g}" for label, x in zip(labels, xs, strict=True)]
-        day_line.x = [state.day, state.day]
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
-        label = GRAFT_SOURCE_LABELS[state.graft_source].lower()
         threshold = NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL.value
         neutro = (
             "neutrophils are typically back"
             if state.neutrophils_recovered
             else f"neutrophils are typically still below {threshold:g}/µL"
-        )
-        neutro += f" (median recovery day {state.neutrophil_median_day:g})"
+        ) + f" (median recovery day {state.neutrophil_median_day:g})"
         if state.platelet_median_day is None:
             platelets = "platelet recovery day not shown for this graft"
         else:
@@ -312,35 +243,47 @@ class JourneyExplorer(Explorer):
                 if state.platelets_recovered
                 else "platelets typically not yet recovered"
             ) + f" (median day {state.platelet_median_day:g})"
-        phase = state.phase
+        label, phase = GRAFT_SOURCE_LABELS[state.graft_source].lower(), state.phase
         return (
             f"Day {state.day:g} after a {label} graft: {neutro}; {platelets}. "
             f"{phase.name} phase: {phase.reason}; watch for {', '.join(phase.germs)}."
         )
 
 
+#: The decision tree: node id -> ((x, y), label, where the label sits, clear of the branches).
 _NODES = {
-    # node id: (x, y, label)
-    "disease": (0.0, 3.0, "Is the disease in the<br>stem cells themselves?"),
-    "own_cells": (2.0, 2.0, "Can the patient's own<br>stem cells be collected healthy?"),
-    "donor": (-1.0, 1.0, "Is a matched donor<br>available?"),
-    "autologous": (3.0, 0.0, "AUTOLOGOUS<br>(own cells back)"),
-    "allogeneic": (-2.0, 0.0, "ALLOGENEIC<br>(matched donor)"),
+    "disease": ((0.0, 3.0), "Is the disease in the<br>stem cells themselves?", "top center"),
+    "own_cells": (
+        (2.0, 2.0),
+        "Can the patient's<br>own stem cells be<br>collected healthy?",
+        "top right",
+    ),
+    "donor": ((-1.0, 1.0), "Is a matched donor<br>available?", "top left"),
+    "autologous": ((3.0, 0.0), "AUTOLOGOUS<br>(own cells back)", "bottom center"),
+    "allogeneic": ((-2.0, 0.0), "ALLOGENEIC<br>(matched donor)", "bottom center"),
     "alternative": (
-        0.6,
-        0.0,
+        (0.6, 0.0),
         "ALLOGENEIC, alternative donor<br>(haploidentical, cord)<br>or gene therapy",
+        "bottom center",
     ),
 }
-_EDGES = [
-    ("disease", "donor", "yes"),
-    ("disease", "own_cells", "no"),
-    ("own_cells", "autologous", "yes"),
-    ("own_cells", "donor", "no"),
-    ("donor", "allogeneic", "yes"),
-    ("donor", "alternative", "no"),
-]
-_YES_NO = [("Yes", True), ("No", False)]
+#: Where each question leads: (node if yes, node if no), as ``science.choose_transplant`` decides.
+_BRANCHES = {
+    "disease": ("donor", "own_cells"),
+    "own_cells": ("autologous", "donor"),
+    "donor": ("allogeneic", "alternative"),
+}
+
+
+def _nodes(name, keys, symbol, index):
+    """The decision tree's nodes ``keys`` as one named trace."""
+    points, labels, where = zip(*(_NODES[k] for k in keys), strict=True)
+    marker = {**theme.marker_style(index), "symbol": symbol, "size": 16}
+    return _points(name, points, labels, marker=marker, textposition=where)
+
+
+def _yes_no(name, label, value):
+    return Menu(name, label, [("Yes", True), ("No", False)], value, buttons=True)
 
 
 @register
@@ -350,115 +293,46 @@ class TransplantChoiceExplorer(Explorer):
     explorer_id = "intro.transplant_choice"
     lesson = LESSON
     title = "Autologous or allogeneic?"
-    main_control = "disease_in_stem_cells"
     caption = (
-        "A simplified teaching decision tree: real decisions also weigh age, fitness, the "
-        "disease's stage and the patient's wishes (lesson 04)."
+        "A teaching model, not a clinical rule: three questions decide between the patient's "
+        "own stem cells and a donor's."
     )
-
-    def make_controls(self):
-        return {
-            "disease_in_stem_cells": toggle("Disease in the stem cells?", _YES_NO, False),
-            "own_cells_healthy": toggle("Own stem cells collectable & healthy?", _YES_NO, True),
-            "matched_donor": toggle("Matched donor available?", _YES_NO, False),
-        }
-
-    def presets(self):
-        return {
-            "Active relapsing multiple sclerosis": {
-                "disease_in_stem_cells": False,
-                "own_cells_healthy": True,
-                "matched_donor": False,
-            },
-            "Severe aplastic anaemia, 20 years old, matched brother": {
-                "disease_in_stem_cells": True,
-                "own_cells_healthy": False,
-                "matched_donor": True,
-            },
-            "Baby with SCID, no matched relative": {
-                "disease_in_stem_cells": True,
-                "own_cells_healthy": False,
-                "matched_donor": False,
-            },
-        }
+    about = (
+        "A simplified teaching decision tree. If the disease lives in the blood-forming stem "
+        "cells, or the patient's own cannot be collected healthy, the new marrow must come "
+        "from a donor (allogeneic): a matched donor when there is one, otherwise a "
+        "half-matched relative or cord blood, or for some inherited diseases gene therapy of "
+        "the patient's own cells (lesson 03). Otherwise the patient's own cells can be given "
+        "back (autologous).\n\n"
+        "Real decisions also weigh age, fitness, the disease's stage and the patient's "
+        "wishes (lesson 04)."
+    )
+    controls = (
+        _yes_no("disease_in_stem_cells", "Disease in the stem cells?", False),
+        _yes_no("own_cells_healthy", "Own stem cells collectable & healthy?", True),
+        _yes_no("matched_donor", "Matched donor available?", False),
+    )
 
     def compute(self, **answers):
         return science.choose_transplant(**answers)
 
-    @staticmethod
-    def _path_xy(choice_):
-        xs = [_NODES[n][0] for n in choice_.path]
-        ys = [_NODES[n][1] for n in choice_.path]
-        return xs, ys
-
-    def build_figure(self, state):
-        edge_x, edge_y, annotations = [], [], []
-        for a, b, answer in _EDGES:
-            (x0, y0, _), (x1, y1, _) = _NODES[a], _NODES[b]
-            edge_x += [x0, x1, None]
-            edge_y += [y0, y1, None]
-            annotations.append(
-                {
-                    "x": (x0 + x1) / 2,
-                    "y": (y0 + y1) / 2,
-                    "text": f"<i>{answer}</i>",
-                    "showarrow": False,
-                    "bgcolor": "#ffffff",
-                }
-            )
-        px, py = self._path_xy(state)
-        outcome_keys = ["autologous", "allogeneic", "alternative"]
-        question_keys = ["disease", "own_cells", "donor"]
-        traces = [
-            go.Scatter(
-                x=edge_x,
-                y=edge_y,
-                mode="lines",
-                line={"color": "#999999", "width": 1.5},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            go.Scatter(
-                x=px,
-                y=py,
-                mode="lines",
-                line={"color": theme.PALETTE[1], "width": 6},
-                name="this patient's path",
-            ),
-            go.Scatter(
-                x=[_NODES[k][0] for k in question_keys],
-                y=[_NODES[k][1] for k in question_keys],
-                mode="markers+text",
-                text=[_NODES[k][2] for k in question_keys],
-                textposition="top center",
-                marker={**theme.marker_style(0), "symbol": "diamond", "size": 16},
-                name="question",
-            ),
-            go.Scatter(
-                x=[_NODES[k][0] for k in outcome_keys],
-                y=[_NODES[k][1] for k in outcome_keys],
-                mode="markers+text",
-                text=[_NODES[k][2] for k in outcome_keys],
-                textposition="bottom center",
-                marker={**theme.marker_style(2), "symbol": "square", "size": 16},
-                name="transplant",
-            ),
+    def draw(self, state):
+        edges, answers = [], []  # answers: "yes" or "no" halfway along each branch
+        for question, ends in _BRANCHES.items():
+            for end, answer in zip(ends, ("yes", "no"), strict=True):
+                (x0, y0), (x1, y1) = _NODES[question][0], _NODES[end][0]
+                edges.append(((x0, y0), (x1, y1)))
+                middle = {"x": (x0 + x1) / 2, "y": (y0 + y1) / 2, "bgcolor": "#ffffff"}
+                answers.append({**middle, "text": f"<i>{answer}</i>", "showarrow": False})
+        path = [_NODES[node][0] for node in state.path]
+        line = {"color": theme.PALETTE[1], "width": 6}
+        data = [
+            *_tree(edges, "this patient's path", path, line=line),
+            _nodes("question", ["disease", "own_cells", "donor"], "diamond", 0),
+            _nodes("transplant", ["autologous", "allogeneic", "alternative"], "square", 2),
         ]
-        layout = theme.figure_layout(
-            self.title,
-            x_title="",
-            y_title="",
-            height=420,
-            xaxis={"visible": False, "range": [-3.2, 4.2]},
-            yaxis={"visible": False, "range": [-1.1, 3.8]},
-            annotations=annotations,
-            legend={"orientation": "h", "y": -0.05},
-        )
-        return go.Figure(data=traces, layout=layout)
-
-    def update_figure(self, state):
-        px, py = self._path_xy(state)
-        self.figure.data[1].x, self.figure.data[1].y = px, py
+        layout = _diagram_layout(self.title, [-3.2, 4.4], [-1.1, 3.8])
+        return {"data": data, "layout": {**layout, "annotations": answers}}
 
     def describe(self, state):
         return f"Fits: {state.kind.upper()}. {state.reason} Trade-offs: {state.trade_offs}"

@@ -361,9 +361,6 @@ class PageWatch:
 
 
 # -- in the page ------------------------------------------------------------------------
-#: The state of one explorer as the learner sees it: the figure's data (what plotly
-#: holds, typed arrays as lists, uids dropped), its drawn SVG (hover layer dropped),
-#: the readout's text and the main control's value.
 #: A figure's data as plain JSON: typed arrays as lists, keys sorted, plotly's own flags
 #: (uid, _...) and unset (null) properties dropped.
 PLAIN_JS = """
@@ -383,6 +380,9 @@ const plain = (value) => {
 };
 """
 
+#: The state of one explorer as the learner sees it: the figure's data (what plotly
+#: holds), its drawn SVG (hover layer dropped), the sentence, the main control's value,
+#: the values' key the figure shows and whether the page's table or the kernel drew it.
 EXPLORER_STATE_JS = (
     """
 (selector) => {
@@ -391,32 +391,34 @@ EXPLORER_STATE_JS = (
 """
     + PLAIN_JS
     + """
-  const figure = root.querySelector('.explorer-figure.js-plotly-plot');
+  const figure = root.querySelector('.cx-plot.js-plotly-plot');
   const svgs = figure ? Array.from(figure.querySelectorAll('svg.main-svg')) : [];
   const drawn = svgs.map((svg) => {
     const copy = svg.cloneNode(true);
     copy.querySelectorAll('.hoverlayer').forEach((node) => node.remove());
     return copy.innerHTML;
   }).join('');
-  const readout = root.querySelector('.explorer-readout');
-  const main = root.querySelector('.main-control');
+  const main = root.querySelector('[data-control="' + root.dataset.main + '"]');
   let value = null;
   if (main) {
-    const handle = main.querySelector('.noUi-handle');
-    const select = main.querySelector('select');
-    const active = main.querySelector('button.mod-active');
-    if (handle) value = handle.getAttribute('aria-valuenow');
-    else if (select) value = select.value;
-    else if (active) value = active.textContent.trim();
+    const input = main.querySelector('input[type=range], select');
+    const radio = main.querySelector('input[type=radio]:checked');
+    const box = main.querySelector('input[type=checkbox]');
+    if (input) value = input.value;
+    else if (radio) value = radio.value;
+    else if (box) value = String(box.checked);
   }
   return {
     hasFigure: !!figure && svgs.length > 0,
-    hasControls: !!root.querySelector('.course-controls') && !!main,
+    hasControls: !!root.querySelector('.cx-controls') && !!main,
     traces: figure && figure.data ? figure.data.length : 0,
     data: figure && figure.data ? JSON.stringify(plain(figure.data)) : '',
     drawn,
-    readout: readout ? readout.textContent.trim() : '',
+    readout: (root.querySelector('.cx-sentence') || {}).textContent || '',
     value,
+    key: figure ? figure.dataset.key || '' : '',
+    from: figure ? figure.dataset.from || '' : '',
+    lost: root.classList.contains('cx-lost'),
   };
 }
 """
@@ -431,135 +433,78 @@ EXPLORER_CHANGED_JS = (
 
 def explorer_selector(explorer_id: str) -> str:
     """The CSS selector of an explorer's root box (the package's DOM hook)."""
-    return f".course-explorer.explorer-{explorer_id.replace('.', '-')}"
+    return f".course-explorer[data-explorer='{explorer_id}']"
 
 
 def explorer_state(page, explorer_id: str) -> dict[str, Any] | None:
     return page.evaluate(EXPLORER_STATE_JS, explorer_selector(explorer_id))
 
 
-def main_control_kind(page, explorer_id: str) -> str:
-    """``slider``, ``select`` or ``toggle``: how the main control is moved by keyboard."""
-    control = page.locator(f"{explorer_selector(explorer_id)} .main-control").first
-    classes = control.get_attribute("class") or ""
-    if "widget-slider" in classes:
-        return "slider"
-    if "widget-dropdown" in classes:
-        return "select"
-    if "widget-toggle-buttons" in classes:
-        return "toggle"
-    raise AssertionError(f"{explorer_id}: main control is no slider, list or toggle: {classes}")
+def control_selector(explorer_id: str, name: str) -> str:
+    return f"{explorer_selector(explorer_id)} [data-control='{name}']"
 
 
-def _press_slider(page, handle, backwards: bool) -> str:
-    key = "ArrowLeft" if backwards else "ArrowRight"
-    handle.focus()
-    page.keyboard.press(key)
-    return f"slider {key}"
+def step_control(page, explorer_id: str, name: str, *, backwards: bool | None = None) -> str:
+    """Move one control a keyboard step, as a learner does; say what was pressed.
 
-
-def _press_list(page, select, backwards: bool) -> str:
-    # Open the list (Alt+ArrowDown), move one option, pick it (Enter). A plain ArrowDown
-    # would do in Voila, but in JupyterLab's command mode the notebook takes it (it
-    # moves to the next cell) before the drop-down sees it.
-    key = "ArrowUp" if backwards else "ArrowDown"
-    select.focus()
-    page.keyboard.press("Alt+ArrowDown")
-    page.keyboard.press(key)
-    page.keyboard.press("Enter")
-    return f"drop-down Alt+ArrowDown {key} Enter"
-
-
-def _press_toggle(page, buttons, backwards: bool) -> str:
-    count = buttons.count()
-    classes = [buttons.nth(i).get_attribute("class") or "" for i in range(count)]
-    current = next((i for i, names in enumerate(classes) if "mod-active" in names), -1)
-    target = (current + (-1 if backwards else 1)) % count
-    buttons.nth(target).focus()
-    page.keyboard.press("Space")
-    return f"toggle Space on {buttons.nth(target).inner_text().strip()!r}"
-
-
-def _at_end(control, backwards: bool | None, *, slider: bool) -> bool:
-    """Whether to step backwards: as asked, else when the control is at its top."""
-    if backwards is not None:
-        return backwards
-    if slider:
-        now = float(control.get_attribute("aria-valuenow"))
-        return now >= float(control.get_attribute("aria-valuemax"))
-    index, count = control.evaluate("(s) => [s.selectedIndex, s.options.length]")
-    return index >= count - 1
-
-
-def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) -> str:
-    """Move the main control one step with the keyboard, as a learner does; say what was pressed.
-
-    A slider: focus its handle, ArrowRight (ArrowLeft at the top of its range).
-    A drop-down: focus it, Alt+ArrowDown, ArrowDown (ArrowUp on the last option), Enter.
-    Toggle buttons: focus the next option's button, Space.
+    A slider: focus it, ArrowRight (ArrowLeft at the top of its range). A drop-down:
+    focus it, ArrowDown (ArrowUp on its last option): the explorer keeps JupyterLab's
+    notebook shortcuts out of its controls. Buttons: ArrowRight on the chosen one.
+    A check box: Space.
     """
-    root = explorer_selector(explorer_id)
-    kind = main_control_kind(page, explorer_id)
-    if kind == "slider":
-        handle = page.locator(f"{root} .main-control .noUi-handle").first
-        return _press_slider(page, handle, _at_end(handle, backwards, slider=True))
-    if kind == "select":
-        select = page.locator(f"{root} .main-control select").first
-        return _press_list(page, select, _at_end(select, backwards, slider=False))
-    return _press_toggle(page, page.locator(f"{root} .main-control button"), bool(backwards))
+    control = page.locator(control_selector(explorer_id, name))
+    slider = control.locator("input[type=range]")
+    if slider.count():
+        at_top = slider.evaluate("(s) => Number(s.value) >= Number(s.max)")
+        key = "ArrowLeft" if (backwards if backwards is not None else at_top) else "ArrowRight"
+        slider.focus()
+        page.keyboard.press(key)
+        return f"{name}: slider {key}"
+    select = control.locator("select")
+    if select.count():
+        at_end = select.evaluate("(s) => s.selectedIndex >= s.options.length - 1")
+        key = "ArrowUp" if (backwards if backwards is not None else at_end) else "ArrowDown"
+        select.focus()
+        page.keyboard.press(key)
+        return f"{name}: drop-down {key}"
+    radios = control.locator("input[type=radio]")
+    if radios.count():
+        at_end = radios.last.is_checked()
+        key = "ArrowLeft" if (backwards if backwards is not None else at_end) else "ArrowRight"
+        control.locator("input[type=radio]:checked").focus()
+        page.keyboard.press(key)
+        return f"{name}: buttons {key}"
+    control.locator("input[type=checkbox]").focus()
+    page.keyboard.press("Space")
+    return f"{name}: check box Space"
 
 
-#: The frame the page last drew for an explorer's figure (``figure.js`` marks it), and
-#: the generation of the frames it can switch ("" while it has none).
-FRAME_MARKS_JS = """
-(selector) => {
-  const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
-  if (!figure) return null;
-  return { frame: figure.dataset.courseFrame || '', frames: figure.dataset.courseFrames || '' };
-}
-"""
-
-
-def frame_marks(page, explorer_id: str) -> dict[str, str] | None:
-    """``{"frame": ..., "frames": ...}``: the frame the page drew and the frames it holds."""
-    return page.evaluate(FRAME_MARKS_JS, explorer_selector(explorer_id))
-
-
-def wait_for_frames(page, explorer_ids, timeout_ms: float = 30_000) -> None:
-    """Wait until the page holds the frames of each explorer's main control."""
-    page.wait_for_function(
-        """(selectors) => selectors.every((selector) => {
-            const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
-            return !!figure && !!figure.dataset.courseFrames;
-        })""",
-        arg=[explorer_selector(explorer_id) for explorer_id in explorer_ids],
-        timeout=timeout_ms,
-        polling=100,
+def control_names(page, explorer_id: str) -> list[str]:
+    """The explorer's controls in the order shown (the page's own list)."""
+    return page.eval_on_selector_all(
+        f"{explorer_selector(explorer_id)} [data-control]",
+        "(nodes) => nodes.map((n) => n.dataset.control)",
     )
 
 
-def step_other_control(page, explorer_id: str) -> str | None:
-    """Move one control other than the main one a keyboard step; say what, or None if none.
+def main_control(page, explorer_id: str) -> str:
+    return page.get_attribute(explorer_selector(explorer_id), "data-main")
 
-    The first such slider, else the first drop-down, else the first toggle buttons.
-    """
-    root = f"{explorer_selector(explorer_id)} .course-controls"
-    handles = page.locator(f"{root} .widget-slider:not(.main-control) .noUi-handle")
-    if handles.count():
-        return _press_slider(page, handles.first, _at_end(handles.first, None, slider=True))
-    other_lists = ".widget-dropdown:not(.main-control):not(.course-presets)"
-    selects = page.locator(f"{root} {other_lists} select")
-    if selects.count():
-        return _press_list(page, selects.first, _at_end(selects.first, None, slider=False))
-    toggles = page.locator(f"{root} .widget-toggle-buttons:not(.main-control) button")
-    if toggles.count():
-        return _press_toggle(page, toggles, False)
-    return None
+
+def step_main_control(page, explorer_id: str, *, backwards: bool | None = None) -> str:
+    return step_control(page, explorer_id, main_control(page, explorer_id), backwards=backwards)
+
+
+def step_other_control(page, explorer_id: str) -> str | None:
+    """Move the first control other than the main one a keyboard step (None if none)."""
+    main = main_control(page, explorer_id)
+    others = [name for name in control_names(page, explorer_id) if name != main]
+    return step_control(page, explorer_id, others[0]) if others else None
 
 
 def press_reset(page, explorer_id: str) -> str:
     """Press the explorer's Reset button with the keyboard (focus it, Space)."""
-    page.locator(f"{explorer_selector(explorer_id)} .course-reset").first.focus()
+    page.locator(f"{explorer_selector(explorer_id)} .cx-reset").first.focus()
     page.keyboard.press("Space")
     return "Reset Space"
 
@@ -571,6 +516,19 @@ def wait_for_change(page, explorer_id: str, before: dict[str, Any], keys, timeou
         arg=[explorer_selector(explorer_id), before, list(keys)],
         timeout=timeout_ms,
         polling=50,
+    )
+
+
+def wait_for_tables(page, explorer_ids, timeout_ms: float = 30_000) -> None:
+    """Wait until the page holds a table for each explorer (its first move is a table's)."""
+    page.wait_for_function(
+        """(selectors) => selectors.every((selector) => {
+            const root = document.querySelector(selector);
+            return !!root && root.dataset.tables === 'yes';
+        })""",
+        arg=[explorer_selector(explorer_id) for explorer_id in explorer_ids],
+        timeout=timeout_ms,
+        polling=100,
     )
 
 
@@ -630,9 +588,8 @@ def wait_for_explorers(page, explorer_ids, timeout_ms=60_000) -> None:
     page.wait_for_function(
         """(selectors) => selectors.every((selector) => {
             const root = document.querySelector(selector);
-            const figure = root && root.querySelector('.explorer-figure.js-plotly-plot');
-            return !!figure && !!figure._fullLayout && !!figure.querySelector('svg.main-svg')
-              && !!root.querySelector('.main-control');
+            const figure = root && root.querySelector('.cx-plot.js-plotly-plot');
+            return !!figure && !!figure.dataset.key && !!figure.querySelector('svg.main-svg');
         })""",
         arg=[explorer_selector(explorer_id) for explorer_id in explorer_ids],
         timeout=timeout_ms,
@@ -674,14 +631,15 @@ def shut_down_kernels(server: LabServer) -> None:
             _api(server, "DELETE", f"/api/kernels/{kernel_id}")
 
 
-#: Run in a lesson's kernel: every explorer a page asked frames of, and its figure's data.
+#: Run in a lesson's kernel: every explorer a page shows, its figure's data and values' key.
 KERNEL_FIGURES_CODE = """
 import gc as _gc, json as _json
 from widgets.ui.explorer import Explorer as _Explorer
-from widgets.ui.frames import figure_json as _figure_json
-print(_json.dumps({_e.explorer_id: _figure_json(_e.figure)["data"]
+from widgets.ui.tables import values_key as _key
+print(_json.dumps({_e.explorer_id: {"data": _e.figure["data"],
+                                    "key": _key(_e.controls_by_name, _e.values)}
                    for _e in _gc.get_objects()
-                   if isinstance(_e, _Explorer) and _e.frames.wanted}))
+                   if isinstance(_e, _Explorer) and _e.builder.wanted}))
 """
 
 
@@ -722,9 +680,9 @@ PAGE_FIGURES_JS = (
     + """
   const out = {};
   for (const id of ids) {
-    const selector = '.course-explorer.explorer-' + id.replace('.', '-');
-    const figure = document.querySelector(selector + ' .explorer-figure.js-plotly-plot');
-    out[id] = figure && figure.data ? plain(figure.data) : null;
+    const selector = ".course-explorer[data-explorer='" + id + "']";
+    const figure = document.querySelector(selector + ' .cx-plot.js-plotly-plot');
+    out[id] = figure && figure.data ? {data: plain(figure.data), key: figure.dataset.key} : null;
   }
   return out;
 }

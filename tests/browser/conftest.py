@@ -80,6 +80,22 @@ def lab_server(chromium_path):
 
 
 @pytest.fixture(scope="session")
+def static_site(chromium_path):
+    """The static site, built once for the suite by ``make site``'s own builder."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import static_site as builder
+
+    out = Path(tempfile.mkdtemp(prefix="course-site-")) / "site"
+    builder.build(out)
+    try:
+        yield out
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def screenshots():
     """The folder the lessons' screenshots go to (printed at the end of the run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

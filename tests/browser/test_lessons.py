@@ -1,9 +1,9 @@
-"""Every lesson as a learner uses it: in JupyterLab and in Voila, in Debian's Chromium.
+"""Every lesson as a learner uses it: in JupyterLab, in Voila and on the static site, in Chromium.
 
-Lessons are found by listing ``lessons/`` and their explorers through the
-explorer registry, so a new lesson is covered with no edit here. Each check
-names the lesson and the explorer it failed on; all of a lesson's problems are
-reported together.
+Each lesson is opened once per surface and every check reuses that page. Lessons are
+found by listing ``lessons/`` and their explorers through the explorer registry, so a
+new lesson is covered with no edit here. Each check names the lesson and the explorer
+it failed on; all of a lesson's problems are reported together.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from browser_harness import (
     KERNEL_IDLE,
     PAGE_FIGURES_JS,
     VIEWPORT,
+    control_names,
+    control_selector,
     drop_nulls,
     explorer_selector,
     explorer_state,
-    frame_marks,
     kernel_figures,
     kernel_ids,
     lesson_paths,
@@ -31,26 +32,29 @@ from browser_harness import (
     save_notebook,
     scroll_height,
     shut_down_kernels,
+    step_control,
     step_main_control,
     step_other_control,
     wait_for_change,
     wait_for_explorers,
-    wait_for_frames,
+    wait_for_tables,
 )
 from browser_harness import PageWatch as _PageWatch
 
 pytestmark = pytest.mark.browser
 
 LESSONS = lesson_paths()
-#: What must change when the main control moves: the figure's data, the drawn figure,
-#: and the readout sentence.
-CHANGES = ("data", "drawn", "readout")
+#: What must change when a control moves: the figure's data, the drawn figure, the key.
+CHANGES = ("data", "drawn", "key")
 STEP_TIMEOUT_MS = 20_000
-FRAMES_TIMEOUT_MS = 30_000
+TABLES_TIMEOUT_MS = 30_000
 #: How long the page and the kernel may take to agree after quick steps: 20 x 0.5 s.
 AGREE_ATTEMPTS = 20
 AGREE_WAIT_MS = 500
-TALL_VIEWPORT_HEIGHT = 1500
+#: The screen a teacher projects and many learners' laptops have.
+SCREEN = {"width": 1280, "height": 720}
+#: How long a page may take to notice that its kernel is gone (explorer.js: 9 s).
+LOST_TIMEOUT_MS = 20_000
 
 
 def _lesson_id(path: Path) -> str:
@@ -89,29 +93,59 @@ def context(browser, lab_server):
         ctx.close()
 
 
-#: The visible labels of an explorer's controls that do not fit: cut with "..." in their
-#: own box, or running past the control that holds them (which hides the rest).
-LABELS_CUT_JS = """
-(selector) => Array.from(document.querySelectorAll(selector + ' .course-controls .widget-label'))
-  .filter((label) => {
-    if (label.offsetParent === null || !label.textContent.trim()) return false;
-    const box = label.getBoundingClientRect();
-    const holder = label.parentElement.getBoundingClientRect();
-    return label.scrollWidth > label.clientWidth + 1 || box.right > holder.right + 1;
-  })
-  .map((label) => label.textContent.trim())
+#: Text of an explorer that does not fit: cut in its own box, or running past its column;
+#: and scenario names wider than their menu.
+CUT_JS = """
+(selector) => {
+  const root = document.querySelector(selector);
+  const cut = [];
+  const column = root.querySelector('.cx-controls').getBoundingClientRect();
+  const texts = '.cx-label, .cx-value, .cx-option, .cx-check, .cx-sentence';
+  root.querySelectorAll(texts).forEach((n) => {
+    if (n.offsetParent === null || !n.textContent.trim()) return;
+    const box = n.getBoundingClientRect();
+    const inControls = !!n.closest('.cx-controls');
+    if (n.scrollWidth > n.clientWidth + 1 || (inControls && box.right > column.right + 1))
+      cut.push(n.textContent.trim().slice(0, 60));
+  });
+  const menu = root.querySelector('.cx-scenario');
+  if (menu) {
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = getComputedStyle(menu).font;
+    const room = menu.clientWidth - 28;  // the arrow and padding
+    for (const option of menu.options)
+      if (ctx.measureText(option.text).width > room) cut.push('scenario: ' + option.text);
+  }
+  return cut;
+}
+"""
+
+#: Each explorer's box, and the room the surface gives it on a 1280x720 screen.
+FIT_JS = """
+([selector, surface]) => {
+  const root = document.querySelector(selector);
+  const box = root.getBoundingClientRect();
+  let room = {width: window.innerWidth, height: window.innerHeight};
+  if (surface === 'jupyterlab') {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+    const area = root.closest('.jp-OutputArea-output') || root;
+    room = {width: area.getBoundingClientRect().width, height: panel.clientHeight};
+  }
+  const controls = root.querySelector('.cx-controls').getBoundingClientRect();
+  const plot = root.querySelector('.cx-plot').getBoundingClientRect();
+  return {width: box.width, height: box.height, room,
+          beside: controls.right <= plot.left + 1 && controls.top < plot.bottom,
+          overflowX: root.scrollWidth > root.clientWidth + 1};
+}
 """
 
 
-def check_explorers_render(page, lesson, explorer_ids, problems) -> dict:
+def check_explorers_render(page, explorer_ids, problems) -> dict:
     """Every registered explorer shows its controls and a drawn plotly figure, once each."""
-    shown = page.evaluate(
-        "() => Array.from(document.querySelectorAll('.course-explorer')).map((e) => e.className)"
-    )
+    shown = page.evaluate("() => document.querySelectorAll('.course-explorer').length")
     problems.check(
-        len(shown) == len(explorer_ids),
-        f"{len(shown)} explorers on the page, the registry declares {len(explorer_ids)} "
-        f"({', '.join(explorer_ids) or 'none'})",
+        shown == len(explorer_ids),
+        f"{shown} explorers on the page, the registry declares {len(explorer_ids)}",
     )
     states = {}
     for explorer_id in explorer_ids:
@@ -122,61 +156,73 @@ def check_explorers_render(page, lesson, explorer_ids, problems) -> dict:
         problems.check(state["hasControls"], f"{explorer_id}: its main control is missing")
         problems.check(state["hasFigure"], f"{explorer_id}: its plotly figure is not drawn")
         problems.check(state["traces"] > 0, f"{explorer_id}: its figure has no data")
-        problems.check(bool(state["readout"]), f"{explorer_id}: its readout is empty")
-        cut = page.evaluate(LABELS_CUT_JS, explorer_selector(explorer_id))
-        problems.check(not cut, f"{explorer_id}: control labels cut short on screen: {cut}")
+        problems.check(bool(state["readout"].strip()), f"{explorer_id}: its sentence is empty")
         states[explorer_id] = state
     return states
 
 
-def check_main_controls_answer(page, states, problems) -> dict:
-    """A keyboard step of each main control changes the figure's data, drawing and readout.
-
-    The figure must answer from the frames the page holds (issue 3: the main control is
-    off the kernel's round trip); the readout comes from the kernel.
-    """
+def check_fit(page, explorer_ids, problems, surface: str) -> None:
+    """At 1280x720 each explorer (controls, figure, sentence) fits the screen, nothing cut."""
+    page.set_viewport_size(SCREEN)
     try:
-        wait_for_frames(page, list(states), FRAMES_TIMEOUT_MS)
-    except Exception:
-        missing = [e for e in states if not (frame_marks(page, e) or {}).get("frames")]
-        problems.append(
-            f"no frames reached the page within {FRAMES_TIMEOUT_MS / 1000:g} s for "
-            f"{', '.join(missing)}: their main controls go through the kernel"
-        )
-    after = {}
-    for explorer_id, before in states.items():
-        page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
-        marks = frame_marks(page, explorer_id) or {}
-        pressed = step_main_control(page, explorer_id)
-        try:
-            wait_for_change(page, explorer_id, before, CHANGES, STEP_TIMEOUT_MS)
-        except Exception:
-            now = explorer_state(page, explorer_id) or {}
-            unchanged = [key for key in CHANGES if now.get(key) == before.get(key)]
-            problems.append(
-                f"{explorer_id}: {pressed} moved the main control from {before['value']!r} to "
-                f"{now.get('value')!r} but did not change the figure's "
-                f"{' or '.join(unchanged)} within {STEP_TIMEOUT_MS / 1000:g} s"
+        settle(page)
+        for explorer_id in explorer_ids:
+            selector = explorer_selector(explorer_id)
+            page.locator(selector).scroll_into_view_if_needed()
+            fit = page.evaluate(FIT_JS, [selector, surface])
+            room = fit["room"]
+            problems.check(
+                fit["height"] <= room["height"] and fit["width"] <= room["width"] + 1,
+                f"{explorer_id}: {fit['width']:.0f}x{fit['height']:.0f} px does not fit the "
+                f"{room['width']:.0f}x{room['height']:.0f} px a 1280x720 screen gives it",
             )
-        now_marks = frame_marks(page, explorer_id) or {}
-        problems.check(
-            bool(now_marks.get("frame")) and now_marks.get("frame") != marks.get("frame"),
-            f"{explorer_id}: {pressed} was not answered from the frames in the page "
-            f"(frame drawn before {marks.get('frame')!r}, after {now_marks.get('frame')!r})",
-        )
+            problems.check(fit["beside"], f"{explorer_id}: the controls are not beside the figure")
+            problems.check(not fit["overflowX"], f"{explorer_id}: runs off to the right")
+            cut = page.evaluate(CUT_JS, selector)
+            problems.check(not cut, f"{explorer_id}: text cut short on screen: {cut}")
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def check_controls_answer(page, explorer_ids, problems, *, every_control: bool) -> dict:
+    """A keyboard step of each main control (or of every control) is drawn from the page's
+    table at once: the figure, the drawing and the sentence change with no kernel trip."""
+    after = {}
+    for explorer_id in explorer_ids:
+        page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+        names = control_names(page, explorer_id)
+        main = page.get_attribute(explorer_selector(explorer_id), "data-main")
+        for name in names if every_control else [main]:
+            try:
+                wait_for_tables(page, [explorer_id], TABLES_TIMEOUT_MS)
+            except Exception:
+                problems.append(f"{explorer_id}: no table reached the page before moving {name}")
+                break
+            before = explorer_state(page, explorer_id)
+            pressed = step_control(page, explorer_id, name)
+            try:
+                wait_for_change(page, explorer_id, before, CHANGES, STEP_TIMEOUT_MS)
+            except Exception:
+                problems.append(f"{explorer_id}: {pressed} did not change the figure")
+                continue
+            now = explorer_state(page, explorer_id)
+            answered = page.evaluate(
+                "([s, n]) => { const t = document.querySelector(s); return t ? t.dataset.answered"
+                " && JSON.parse(t.dataset.answered)[n] : null; }",
+                [explorer_selector(explorer_id), name],
+            )
+            if answered is not False:  # a control past the table's limits goes to the kernel
+                problems.check(
+                    now["from"] == "table",
+                    f"{explorer_id}: {pressed} was drawn by the kernel, not from the page's table",
+                )
         after[explorer_id] = explorer_state(page, explorer_id)
     return after
 
 
 def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
-    """Quick keyboard steps of the main and another control: the page ends as the kernel is.
-
-    Main, other, main, main, Reset, main, with no waiting in between, so the page may
-    step the main control while its frames are stale, and while the kernel is setting
-    every control back (Reset). Then, within a few seconds of the last key, each
-    figure in the page must hold exactly the data the kernel's copy holds (the kernel may
-    still be building frames when it first reports idle: compare until both agree).
-    """
+    """Quick keyboard steps of the main and another control and Reset: the page ends as the
+    kernel is (same values, same figure), within a few seconds of the last key."""
     for explorer_id in explorer_ids:
         page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
         step_main_control(page, explorer_id)
@@ -192,18 +238,23 @@ def check_kernel_agrees(page, server, explorer_ids, problems) -> None:
         page.wait_for_selector(KERNEL_IDLE, timeout=STEP_TIMEOUT_MS)
         in_kernel = kernel_figures(server, kernel)
         in_page = page.evaluate(PAGE_FIGURES_JS, explorer_ids)
-        differences = {
-            explorer_id: _first_difference(expected, in_page.get(explorer_id))
-            for explorer_id in explorer_ids
-            if (expected := drop_nulls(in_kernel.get(explorer_id))) != in_page.get(explorer_id)
-        }
+        differences = {}
+        for explorer_id in explorer_ids:
+            expected, shown = in_kernel.get(explorer_id), in_page.get(explorer_id)
+            if not expected or not shown:
+                differences[explorer_id] = f"kernel {bool(expected)}, page {bool(shown)}"
+            elif expected["key"] != shown["key"]:
+                differences[explorer_id] = f"values {expected['key']} in the kernel, {shown['key']}"
+            elif drop_nulls(expected["data"]) != shown["data"]:
+                differences[explorer_id] = _first_difference(
+                    drop_nulls(expected["data"]), shown["data"]
+                )
         if not differences:
             return
     for explorer_id, difference in differences.items():
         problems.append(
-            f"{explorer_id}: {AGREE_ATTEMPTS * AGREE_WAIT_MS / 1000:g} s after quick steps of "
-            "its main and another control and Reset, the page still shows other data than the "
-            f"kernel holds: {difference}"
+            f"{explorer_id}: {AGREE_ATTEMPTS * AGREE_WAIT_MS / 1000:g} s after quick steps, the "
+            f"page shows other than the kernel: {difference}"
         )
 
 
@@ -217,6 +268,83 @@ def _first_difference(expected, shown, where="data") -> str:
             if a != b:
                 return _first_difference(a, b, f"{where}[{index}]")
     return f"{where}: kernel {str(expected)[:120]}, page {str(shown)[:120]}"
+
+
+def check_graft_switching(page, problems) -> None:
+    """Lesson 01: switching the graft moves the dose's range and value in one step, every pair,
+    slowly (one switch at a time) and quickly (switches with no pause), and the figure follows."""
+    from widgets.aplastic import EngraftmentExplorer
+    from widgets.science.aplastic import GRAFT_CD34_DOSES
+    from widgets.science.published import GRAFT_SOURCES
+
+    explorer_id = "aplastic.engraftment"
+    graft = page.locator(f"{control_selector(explorer_id, 'graft_source')} select")
+    dose = page.locator(f"{control_selector(explorer_id, 'dose')} input[type=range]")
+    graft.scroll_into_view_if_needed()
+    menu = EngraftmentExplorer.controls[0].options
+    index = {value: str(i) for i, (_text, value) in enumerate(menu)}
+
+    def expect(source: str, how: str) -> None:
+        want = GRAFT_CD34_DOSES[source]
+        try:
+            page.wait_for_function(
+                "([sel, value]) => { const p = document.querySelector(sel + ' .cx-plot');"
+                " return p && p.dataset.key && p.dataset.key.endsWith('|' + value); }",
+                arg=[explorer_selector(explorer_id), f"{want.typical:.2f}"],
+                timeout=STEP_TIMEOUT_MS,
+            )
+        except Exception:
+            problems.append(f"{explorer_id}: {how}: the figure did not follow to {source}")
+        got = dose.evaluate("(d) => [Number(d.min), Number(d.max), Number(d.value)]")
+        problems.check(
+            got == [want.minimum, want.maximum, want.typical],
+            f"{explorer_id}: {how}: dose slider {got}, expected "
+            f"[{want.minimum}, {want.maximum}, {want.typical}] for {source}",
+        )
+
+    for a in GRAFT_SOURCES:
+        for b in GRAFT_SOURCES:
+            if a == b:
+                continue
+            graft.select_option(index[a])
+            expect(a, f"slowly to {a}")
+            graft.select_option(index[b])
+            expect(b, f"slowly from {a} to {b}")
+    for b in GRAFT_SOURCES:  # quickly: every switch with no pause, then the last must hold
+        for a in GRAFT_SOURCES:
+            graft.select_option(index[a])
+        graft.select_option(index[b])
+        expect(b, f"quickly through every graft to {b}")
+
+
+def check_restart(page, explorer_ids, problems) -> None:
+    """After a kernel restart every explorer says so and stops answering from its old tables."""
+    # The notebook toolbar's "Restart the kernel", then the dialog's Restart.
+    page.locator(".jp-NotebookPanel-toolbar [data-command='notebook:restart-kernel']").click()
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
+    try:
+        page.wait_for_function(
+            "(selectors) => selectors.every((s) => document.querySelector(s)"
+            ".classList.contains('cx-lost'))",
+            arg=[explorer_selector(e) for e in explorer_ids],
+            timeout=LOST_TIMEOUT_MS,
+        )
+    except Exception:
+        problems.append("after a kernel restart the explorers did not say their kernel is gone")
+        return
+    for explorer_id in explorer_ids:
+        before = explorer_state(page, explorer_id)
+        problems.check(
+            page.locator(f"{explorer_selector(explorer_id)} .cx-status").is_visible(),
+            f"{explorer_id}: no visible message after a kernel restart",
+        )
+        page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+        step_main_control(page, explorer_id)
+        page.wait_for_timeout(300)
+        problems.check(
+            explorer_state(page, explorer_id)["key"] == before["key"],
+            f"{explorer_id}: after a kernel restart it still answers from its old tables",
+        )
 
 
 def check_quizzes(page, problems) -> None:
@@ -263,25 +391,21 @@ def settle(page) -> None:
 
 
 def screenshot_lesson(page, lesson, explorer_ids, folder: Path, prefix: str) -> None:
-    """The first explorer as the learner's screen shows it, then each explorer and the quiz.
-
-    The window is made tall enough for a whole explorer, so JupyterLab's notebook
-    panel (which scrolls inside the page) shows it whole.
-    """
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": TALL_VIEWPORT_HEIGHT})
+    """Each explorer as a 1280x720 screen shows it, and the quiz."""
+    page.set_viewport_size(SCREEN)
     try:
-        if explorer_ids:
-            page.locator(explorer_selector(explorer_ids[0])).scroll_into_view_if_needed()
-        settle(page)
-        page.screenshot(path=str(folder / f"{lesson}-{prefix}.png"))
-        boxes = [(explorer_id, explorer_selector(explorer_id)) for explorer_id in explorer_ids]
-        boxes.append(("quiz", ".course-quiz"))
-        for name, selector in boxes:
-            box = page.locator(selector)
-            if box.count() == 1:
-                box.scroll_into_view_if_needed()
-                settle(page)
-                box.screenshot(path=str(folder / f"{lesson}-{prefix}-{name}.png"))
+        for explorer_id in explorer_ids:
+            page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+            page.locator(explorer_selector(explorer_id)).evaluate(
+                "(e) => e.scrollIntoView({block: 'start'})"
+            )
+            settle(page)
+            page.screenshot(path=str(folder / f"{lesson}-{prefix}-{explorer_id}.png"))
+        quiz = page.locator(".course-quiz")
+        if quiz.count() == 1:
+            quiz.scroll_into_view_if_needed()
+            settle(page)
+            page.screenshot(path=str(folder / f"{lesson}-{prefix}-quiz.png"))
     finally:
         page.set_viewport_size(VIEWPORT)
 
@@ -317,8 +441,15 @@ def test_lesson(where, notebook, context, lab_server, screenshots):
     check(page, watch, lab_server, notebook, lesson, explorer_ids, screenshots)
 
 
+def close_file_browser(page) -> None:
+    """Collapse JupyterLab's left side bar (a learner presenting or on a laptop does)."""
+    if page.locator("#jp-left-stack").is_visible():
+        page.keyboard.press("Control+b")
+        page.wait_for_selector("#jp-left-stack", state="hidden", timeout=5_000)
+
+
 def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, screenshots):
-    """Open, run all, use every explorer and quiz, reload: the figures keep their state."""
+    """Open, run all, use every explorer and quiz, reload, restart, close the tab."""
     problems = Problems()
     try:
         with step(page, watch, problems, "opening the lesson in JupyterLab"):
@@ -328,11 +459,16 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         with step(page, watch, problems, f"the explorers {explorer_ids} to draw"):
             wait_for_explorers(page, explorer_ids)
         problems.extend(page.evaluate(CELL_PROBLEMS_JS))
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        close_file_browser(page)
 
-        first = check_explorers_render(page, lesson, explorer_ids, problems)
-        current = check_main_controls_answer(page, first, problems)
+        first = check_explorers_render(page, explorer_ids, problems)
+        check_fit(page, explorer_ids, problems, "jupyterlab")
+        current = check_controls_answer(page, explorer_ids, problems, every_control=False)
+        if lesson == "01-aplastic-anemia":
+            check_graft_switching(page, problems)
+            current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
         check_quizzes(page, problems)
-
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
         # Reload the page (same kernel): every figure shows its current state.
@@ -350,6 +486,16 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         )
         check_reloaded(page, first, current, problems)
         check_kernel_agrees(page, lab_server, explorer_ids, problems)
+        check_restart(page, explorer_ids, problems)
+        # Close the notebook's tab: nothing may log an error on the way out.
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.locator(
+            ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon"
+        ).click()
+        with contextlib.suppress(Exception):  # JupyterLab may ask to save or keep the kernel
+            page.locator(".jp-Dialog").get_by_role("button", name="Discard").click(timeout=3_000)
+        page.wait_for_timeout(1_500)
         check_page_clean(watch, problems, "JupyterLab")
     except _Stop:
         pass
@@ -360,37 +506,24 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
 
 
 def check_reloaded(page, first, current, problems) -> None:
-    """After a reload each figure, readout and main control shows the current state."""
+    """After a reload each figure, sentence and main control shows the current state."""
     for explorer_id, expected in current.items():
         if expected is None:
             continue
         reloaded = explorer_state(page, explorer_id)
         if not problems.check(reloaded is not None, f"{explorer_id}: gone after a reload"):
             continue
-        if reloaded["data"] == first[explorer_id]["data"]:
-            problems.append(
-                f"{explorer_id}: after a page reload the figure shows its first state, "
-                f"not the current one (main control {expected['value']!r})"
+        if reloaded["key"] == first[explorer_id]["key"] != expected["key"]:
+            problems.append(f"{explorer_id}: after a page reload the figure shows its first state")
+        for what in ("key", "data", "readout", "value"):
+            problems.check(
+                reloaded[what] == expected[what],
+                f"{explorer_id}: after a reload its {what} differs from before the reload",
             )
-        elif reloaded["data"] != expected["data"]:
-            problems.append(
-                f"{explorer_id}: after a page reload the figure's data differs from "
-                "what it showed before the reload"
-            )
-        problems.check(
-            reloaded["readout"] == expected["readout"],
-            f"{explorer_id}: after a reload the readout reads {reloaded['readout']!r}, "
-            f"not {expected['readout']!r}",
-        )
-        problems.check(
-            reloaded["value"] == expected["value"],
-            f"{explorer_id}: after a reload the main control shows {reloaded['value']!r}, "
-            f"not {expected['value']!r}",
-        )
 
 
 def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshots):
-    """Voila renders every explorer, and each answers its main control."""
+    """Voila renders every explorer, each fits the screen and answers every control."""
     problems = Problems()
     try:
         with step(page, watch, problems, "Voila to render the lesson"):
@@ -398,9 +531,9 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
             page.wait_for_selector("#rendered_cells", state="visible", timeout=180_000)
             wait_for_explorers(page, explorer_ids, timeout_ms=90_000)
         problems.extend(page.evaluate(CELL_PROBLEMS_JS))
-        first = check_explorers_render(page, lesson, explorer_ids, problems)
-        check_main_controls_answer(page, first, problems)
-
+        check_explorers_render(page, explorer_ids, problems)
+        check_fit(page, explorer_ids, problems, "voila")
+        check_controls_answer(page, explorer_ids, problems, every_control=True)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
@@ -413,6 +546,43 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         page.close()
         shut_down_kernels(lab_server)
     problems.raise_if_any(lesson, "Voila")
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=_lesson_id)
+def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
+    """The static site's page of each lesson: every explorer drawn by its own front end, its
+    main control answered from the page's grid with no kernel, fitting a 1280x720 screen."""
+    lesson = _lesson_id(notebook)
+    explorer_ids = registered_explorers(lesson)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    watch = _PageWatch(ctx, "")
+    page = ctx.new_page()
+    problems = Problems()
+    try:
+        page.goto((static_site / f"{lesson}.html").as_uri())
+        page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+        wait_for_explorers(page, explorer_ids, timeout_ms=60_000)
+        check_explorers_render(page, explorer_ids, problems)
+        check_fit(page, explorer_ids, problems, "site")
+        for explorer_id in explorer_ids:
+            page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
+            before = explorer_state(page, explorer_id)
+            pressed = step_main_control(page, explorer_id)
+            try:
+                wait_for_change(page, explorer_id, before, CHANGES, STEP_TIMEOUT_MS)
+                problems.check(
+                    explorer_state(page, explorer_id)["from"] == "table",
+                    f"{explorer_id}: {pressed} on the static site was not drawn from its grid",
+                )
+            except Exception:
+                problems.append(f"{explorer_id}: {pressed} on the static site changed nothing")
+        screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
+        problems.extend(f"static site: JavaScript error: {e}" for e in watch.errors)
+        foreign = [u for u in watch.requests if not u.startswith(("file:", "data:", "blob:"))]
+        problems.check(not foreign, f"static site: requests beyond the files: {foreign[:3]}")
+    finally:
+        ctx.close()
+    problems.raise_if_any(lesson, "the static site")
 
 
 def test_course_voila_settings_match_the_suite():

@@ -27,6 +27,7 @@ __all__ = [
     "PLATELET_RECOVERY_PER_NL",
     "SEVERITY_CLASSES",
     "BloodCounts",
+    "Criterion",
     "GraftDose",
     "SeverityAssessment",
     "aplastic_anemia_severity",
@@ -34,6 +35,7 @@ __all__ = [
     "engraftment_day",
     "first_sustained_day",
     "low_dose_warning",
+    "severity_criteria",
     "sibling_match_probability",
     "simulate_blood_counts",
 ]
@@ -495,4 +497,73 @@ def low_dose_warning(graft_source: str, cd34_dose_per_kg: float | None = None) -
         f"Low dose: {dose:g} x10^6 CD34+ cells/kg is below {info.low_warning_below:g}; "
         f"{info.warning_note} [{info.warning_source}]. Recovery may be slow, or the graft "
         "may fail."
+    )
+
+
+# -- the severity criteria, one row each (lesson 01's severity explorer) ----------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of the modified Camitta criteria for one patient."""
+
+    name: str
+    value: float
+    threshold: float
+    met: bool
+
+    @property
+    def share_pct(self) -> float:
+        """The patient's value as a share of the threshold (%): below 100 means met."""
+        return 100.0 * self.value / self.threshold
+
+
+def severity_criteria(
+    *,
+    cellularity_pct: float,
+    neutrophils: float,
+    platelets: float,
+    reticulocytes: float,
+    reticulocyte_threshold: float = 20.0,
+    residual_hematopoietic_pct: float | None = None,
+) -> tuple[Criterion, ...]:
+    """Each criterion of ``assess_severity`` with the patient's value and its threshold.
+
+    The marrow threshold is 25 % cellularity, or 50 % when the biopsy shows fewer than
+    30 % residual blood-forming cells (Camitta et al., Blood 1976; Killick et al.,
+    Br J Haematol 2016). Rows: marrow, neutrophils (severe), platelets, reticulocytes,
+    neutrophils (very severe).
+    """
+    a = assess_severity(
+        cellularity_pct=cellularity_pct,
+        neutrophils=neutrophils,
+        platelets=platelets,
+        reticulocytes=reticulocytes,
+        reticulocyte_threshold=reticulocyte_threshold,
+        residual_hematopoietic_pct=residual_hematopoietic_pct,
+    )
+    marrow_limit = MARROW_CELLULARITY_BELOW_PCT.value
+    if (
+        residual_hematopoietic_pct is not None
+        and cellularity_pct >= marrow_limit
+        and residual_hematopoietic_pct < RESIDUAL_HAEMATOPOIETIC_BELOW_PCT.value
+    ):
+        marrow_limit = MARROW_CELLULARITY_WITH_RESIDUAL_BELOW_PCT.value
+    return (
+        Criterion(
+            "marrow cellularity (%)", float(cellularity_pct), marrow_limit, a.marrow_criterion
+        ),
+        Criterion(
+            "neutrophils", float(neutrophils), NEUTROPHILS_SEVERE_BELOW.value, a.neutrophils_low
+        ),
+        Criterion("platelets", float(platelets), PLATELETS_SEVERE_BELOW.value, a.platelets_low),
+        Criterion(
+            "reticulocytes", float(reticulocytes), a.reticulocyte_threshold, a.reticulocytes_low
+        ),
+        Criterion(
+            "neutrophils (very severe)",
+            float(neutrophils),
+            NEUTROPHILS_VERY_SEVERE_BELOW.value,
+            a.neutrophils_very_low,
+        ),
     )

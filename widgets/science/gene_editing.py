@@ -38,12 +38,14 @@ __all__ = [
     "MYELOID_CHIMERISM_HAEMOLYSIS_CORRECTED",
     "MYELOID_CHIMERISM_PREVENTS_CRISES",
     "MYELOID_CHIMERISM_REVERSES_SICKLE",
+    "MYELOID_CHIMERISM_THRESHOLDS",
     "NORMAL_RBC_LIFESPAN_DAYS",
     "SICKLE_RBC_LIFESPAN_DAYS",
     "AlleleDistribution",
     "SelectiveAdvantageCourse",
     "WorkflowStep",
     "allele_distribution",
+    "chimerism_thresholds_reached",
     "corrected_share",
     "corrected_share_course",
     "donor_red_cell_curve",
@@ -69,6 +71,12 @@ MYELOID_CHIMERISM_REVERSES_SICKLE = Sourced(0.20, "fitzhugh2017")
 MYELOID_CHIMERISM_PREVENTS_CRISES = Sourced(0.30, "magnani2020", "donors without sickle trait")
 #: Correcting haemolysis needed at least 50 % donor chimerism.
 MYELOID_CHIMERISM_HAEMOLYSIS_CORRECTED = Sourced(0.50, "magnani2020")
+#: The three published thresholds, lowest first, each with what it achieved.
+MYELOID_CHIMERISM_THRESHOLDS = (
+    (MYELOID_CHIMERISM_REVERSES_SICKLE, "reverses sickle disease"),
+    (MYELOID_CHIMERISM_PREVENTS_CRISES, "prevented crises"),
+    (MYELOID_CHIMERISM_HAEMOLYSIS_CORRECTED, "corrected haemolysis"),
+)
 
 #: Normal red cells: the round figure of 120 days (measured mean about 115 days,
 #: range 70-140; Franco 2012).
@@ -190,6 +198,23 @@ def donor_red_cell_fraction(
     healthy = d * donor
     sick = (1.0 - d) * recipient
     return min(1.0, max(0.0, healthy / (healthy + sick)))
+
+
+def chimerism_thresholds_reached(myeloid_chimerism: float) -> int:
+    """How many of the published myeloid-chimerism thresholds a share reaches (0 to 3).
+
+    The thresholds are about 20 % to reverse sickle cell disease (Fitzhugh et al.,
+    Blood 2017), 30 % to prevent crises and 50 % to correct haemolysis (Magnani et
+    al., Haematologica 2020): ``MYELOID_CHIMERISM_THRESHOLDS``. A share within 1e-9
+    of a threshold reaches it (20 % on a slider is 0.2 exactly as published).
+
+    Parameters
+    ----------
+    myeloid_chimerism
+        Donor or corrected share of the marrow's myeloid cells, in [0, 1].
+    """
+    d = check_fraction("myeloid_chimerism", myeloid_chimerism)
+    return sum(d >= threshold.value - 1e-9 for threshold, _ in MYELOID_CHIMERISM_THRESHOLDS)
 
 
 def donor_red_cell_curve(

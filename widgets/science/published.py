@@ -16,6 +16,7 @@ __all__ = [
     "NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL",
     "NEUTROPHIL_RECOVERY_MEDIAN_DAYS",
     "PLATELET_RECOVERY_MEDIAN_DAYS",
+    "REGISTRY_MATCH_PCT",
     "InfectionPhase",
     "Sourced",
 ]
@@ -96,3 +97,16 @@ INFECTION_PHASES = (
         ("encapsulated bacteria", "varicella-zoster virus", "EBV lymphoproliferative disease"),
     ),
 )
+
+
+#: Chance of finding an 8/8 HLA-matched unrelated adult donor in the US registry, by the
+#: patient's ancestry (Gragert et al., NEJM 2014). African American: "below 20 %"; the bar
+#: is drawn at 20 as an upper bound.
+REGISTRY_MATCH_PCT = {
+    "White European": Sourced(75, "gragert2014"),
+    "Native American": Sourced(52, "gragert2014"),
+    "Chinese": Sourced(41, "gragert2014"),
+    "Mexican": Sourced(37, "gragert2014"),
+    "South Asian": Sourced(33, "gragert2014"),
+    "African American": Sourced(20, "gragert2014", "below 20 %"),
+}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._validate import check_choice, check_count, check_flag, check_range
+from .aplastic import GRAFT_CD34_DOSES
 from .published import INFECTION_PHASES, Sourced
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "InfectionTimeline",
     "TimelinePhase",
     "assess_acute_gvhd",
+    "cd34_dose_at_pct_of_typical",
     "ebmt_points",
     "ebmt_published_outcomes",
     "ebmt_score",
@@ -630,3 +632,17 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
         phases=phases,
         typical_engraftment_day=float(pre.end_day or 30),
     )
+
+
+def cd34_dose_at_pct_of_typical(graft_source: str, dose_pct: float) -> float:
+    """The CD34+ dose (10^6 cells/kg) at ``dose_pct`` % of the graft's typical dose.
+
+    Kept within the graft's dose range in ``GRAFT_CD34_DOSES`` (lesson 01's teaching
+    model): typical doses from Lickliter et al. 2000, Bittencourt et al. 2002 and Majhail
+    et al. 2008 (assumed for haploidentical marrow), ranges from the cited cohorts or
+    assumed where marked there.
+    """
+    source = check_choice("graft_source", graft_source, GRAFT_CD34_DOSES)
+    pct = check_range("dose_pct", dose_pct, 0, 1000, low_open=True, unit="% of the typical dose")
+    dose = GRAFT_CD34_DOSES[source]
+    return min(max(dose.typical * pct / 100.0, dose.minimum), dose.maximum)

@@ -1,301 +1,250 @@
-"""Control panels: labelled controls with units, named preset scenarios, a one-click Reset."""
+"""An explorer's controls as data: a label, a unit, a range, a step, a default, a source.
+
+A control is a frozen dataclass, not a widget: the explorer's front end
+(``explorer.js``) draws it, and the kernel uses the same description to check a
+value, to list every setting (for the tables of figures the page switches between)
+and to say what a value is in words (``shown``), exactly as the page shows it.
+
+* ``Slider``: a number on a grid (``min``, ``max``, ``step``). Its range may follow
+  another control (``ranges_by`` and ``ranges``: a cell dose per graft source).
+* ``Menu``: one of a few named options (``buttons=True`` shows them as a row of
+  buttons rather than a drop-down list).
+* ``Check``: yes or no.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import ipywidgets as w
+__all__ = ["CUSTOM", "Check", "Control", "Menu", "Range", "Slider", "check_values", "linked"]
 
-__all__ = ["ControlPanel", "SliderRange", "checkbox", "choice", "slider", "toggle"]
-
-_STYLE = {"description_width": "initial"}
-#: A slider's label takes a line of its own above the track and wraps there, instead of
-#: being cut short with "..." (ipywidgets keeps a label to one line). A style element
-#: inside every control panel.
-LABEL_CSS = (
-    "<style>.course-controls .widget-slider > .widget-label {flex: 1 0 100%;"
-    " max-width: 100%; white-space: normal; overflow: visible; text-overflow: clip;"
-    " height: auto; line-height: 1.35; padding: 2px 0; text-align: left;}</style>"
-)
-_WIDE = w.Layout(width="100%", max_width="360px")
 CUSTOM = "Custom (your settings)"
 
 
-def slider(
-    label: str,
-    unit: str,
-    *,
-    min: float,
-    max: float,
-    step: float,
-    value: float,
-    integer: bool = False,
-    readout_format: str | None = None,
-) -> w.FloatSlider | w.IntSlider:
-    """A keyboard-steppable slider whose visible label names the quantity and its unit."""
-    if not min <= value <= max:
-        raise ValueError(f"{label} must start in [{min:g}, {max:g}] {unit}; got {value!r}")
-    description = f"{label} ({unit})" if unit else label
-    common = {
-        "description": description,
-        "min": min,
-        "max": max,
-        "step": step,
-        "value": value,
-        "style": _STYLE,
-        # a long label gets its own line and the track the next, instead of squeezing it
-        "layout": w.Layout(width="100%", max_width="360px", height="auto", flex_flow="row wrap"),
-        "continuous_update": True,
-    }
-    if integer:
-        return w.IntSlider(**common)
-    return w.FloatSlider(readout_format=readout_format or ".3g", **common)
-
-
-def choice(label: str, options: Sequence[tuple[str, Any]], value: Any) -> w.Dropdown:
-    """A labelled drop-down list of (shown text, value) options."""
-    return w.Dropdown(
-        description=label, options=list(options), value=value, style=_STYLE, layout=_WIDE
-    )
-
-
-def toggle(label: str, options: Sequence[tuple[str, Any]], value: Any) -> w.ToggleButtons:
-    """A labelled row of toggle buttons for a few exclusive options."""
-    return w.ToggleButtons(
-        description=label,
-        options=list(options),
-        value=value,
-        style={**_STYLE, "button_width": "auto"},
-    )
-
-
-def checkbox(label: str, value: bool, *, details: str = "") -> w.Checkbox:
-    """A labelled yes/no box; ``details`` (what counts) shows when the pointer rests on it."""
-    return w.Checkbox(
-        description=label,
-        value=value,
-        indent=False,
-        style=_STYLE,
-        tooltip=details or label,
-        layout=w.Layout(width="auto", max_width="360px"),
-    )
-
-
-def _allowed(control: w.Widget) -> str:
-    if isinstance(control, w.FloatSlider | w.IntSlider):
-        return f"in [{control.min:g}, {control.max:g}]"
-    options = getattr(control, "options", None)
-    if options is not None:
-        values = [o[1] if isinstance(o, tuple) else o for o in options]
-        return "one of " + ", ".join(repr(v) for v in values)
-    return "True or False"
-
-
-def _check_value(name: str, control: w.Widget, value: Any) -> None:
-    if isinstance(control, w.FloatSlider | w.IntSlider):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{name} must be a number {_allowed(control)}; got {value!r}")
-        if not control.min <= value <= control.max:
-            raise ValueError(f"{name} must be {_allowed(control)}; got {value!r}")
-    elif isinstance(control, w.Checkbox):
-        if not isinstance(value, bool):
-            raise ValueError(f"{name} must be True or False; got {value!r}")
-    else:
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        if value not in options:
-            raise ValueError(f"{name} must be {_allowed(control)}; got {value!r}")
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
-class SliderRange:
-    """A slider's range, step and starting value, where they depend on another control."""
+class Range:
+    """A slider's range, step and starting value where they follow another control."""
 
     min: float
     max: float
     step: float
     value: float
-    unit: str = ""
-    context: str = ""  # words naming the other control's choice, for error messages
+    #: Bibliography key of the range, or "assumed" (shown with the slider).
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not (_number(self.min) and _number(self.max) and _number(self.step)):
+            raise ValueError(f"range needs finite min, max and step; got {self}")
+        if self.step <= 0 or self.min >= self.max:
+            raise ValueError(f"range needs min < max and step > 0; got {self}")
+        if not (_number(self.value) and self.min <= self.value <= self.max):
+            raise ValueError(f"range value must be in [{self.min:g}, {self.max:g}]; got {self}")
 
 
-class ControlPanel:
-    """Named controls, preset scenarios and a Reset button, calling back once per change.
+@dataclass(frozen=True)
+class Slider:
+    """A number on a grid, with its unit (a learner steps it with the arrow keys)."""
 
-    Parameters
-    ----------
-    controls
-        Control name -> widget, in the order they are shown.
-    presets
-        Scenario name -> {control name: value}; a scenario may set some controls only.
-    on_change
-        Called with no arguments after any change: a learner's move, a preset, a reset.
-    linked_ranges
-        Slider name -> (name of the control it depends on, function from that control's
-        value to a ``SliderRange``). When the other control changes, the slider takes the
-        new range and its starting value; values are checked against the range that
-        goes with the other control's value (for example a cell dose per graft source).
-    before_set
-        Called with the values about to be set, before Python sets several controls at
-        once (a preset, Reset, ``set_values``); not for a learner's own moves.
+    name: str
+    label: str
+    unit: str
+    min: float
+    max: float
+    step: float
+    value: float
+    #: Where the range comes from: a bibliography key, or "assumed".
+    source: str = ""
+    #: The name of the control whose value sets this slider's range (``ranges``).
+    ranges_by: str = ""
+    #: That control's value -> this slider's range, step and starting value.
+    ranges: Mapping[Any, Range] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Range(self.min, self.max, self.step, self.value)  # checks the default range
+        if bool(self.ranges_by) != bool(self.ranges):
+            raise ValueError(f"{self.name}: ranges_by and ranges go together")
+
+    @property
+    def decimals(self) -> int:
+        """Decimals a value shows: as many as the finest of the steps needs."""
+        steps = [self.step, *(r.step for r in self.ranges.values())]
+        return max(_decimals(step) for step in steps)
+
+    def range_for(self, values: Mapping[str, Any]) -> Range:
+        """The slider's range with the other controls at ``values``."""
+        if self.ranges_by:
+            return self.ranges[values[self.ranges_by]]
+        return Range(self.min, self.max, self.step, self.value, self.source)
+
+    def settings(self, values: Mapping[str, Any]) -> list[float]:
+        """Every value of the grid, with the other controls at ``values``."""
+        r = self.range_for(values)
+        count = math.floor((r.max - r.min) / r.step + 1e-9) + 1
+        return [self.snap(r.min + i * r.step) for i in range(count)]
+
+    def snap(self, value: float) -> float | int:
+        """A value rounded as the page shows it (an integer for whole-number steps)."""
+        rounded = round(value, self.decimals)
+        return int(rounded) if self.decimals == 0 else rounded
+
+    def check(self, value: Any, values: Mapping[str, Any]) -> float | int:
+        """``value`` on the grid, or a ValueError naming the slider and its range."""
+        r = self.range_for(values)
+        allowed = f"a number in [{r.min:g}, {r.max:g}]" + (f" {self.unit}" if self.unit else "")
+        if self.ranges_by:
+            allowed += f" (with {self.ranges_by} = {values[self.ranges_by]!r})"
+        if not _number(value) or not r.min - 1e-9 <= value <= r.max + 1e-9:
+            raise ValueError(f"{self.name} must be {allowed}; got {value!r}")
+        steps = round((value - r.min) / r.step)
+        return self.snap(min(r.min + steps * r.step, r.max))
+
+    def shown(self, value: float) -> str:
+        """The value as the page shows it, with its unit: what a screen reader hears."""
+        text = f"{value:.{self.decimals}f}"
+        return f"{text} {self.unit}" if self.unit else text
+
+    def spec(self) -> dict[str, Any]:
+        """What the page needs to draw the slider."""
+        return {
+            "kind": "slider",
+            "name": self.name,
+            "label": self.label,
+            "unit": self.unit,
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+            "decimals": self.decimals,
+            "source": self.source,
+            "ranges_by": self.ranges_by,
+            "ranges": [
+                [leader, {"min": r.min, "max": r.max, "step": r.step, "value": r.value}]
+                for leader, r in self.ranges.items()
+            ],
+        }
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as the page sends it back: JSON makes 20.0 into 20, but True is never 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if _number(a) and _number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _decimals(step: float) -> int:
+    for decimals in range(7):
+        if abs(round(step, decimals) - step) < 1e-9:
+            return decimals
+    return 6
+
+
+@dataclass(frozen=True)
+class Menu:
+    """One of a few named options: (text shown, value) pairs."""
+
+    name: str
+    label: str
+    options: Sequence[tuple[str, Any]]
+    value: Any
+    #: Show the options as a row of buttons instead of a drop-down list.
+    buttons: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple((str(t), v) for t, v in self.options))
+        if self.value not in self.choices:
+            raise ValueError(f"{self.name} must start at one of {self.choices}; got {self.value!r}")
+
+    @property
+    def choices(self) -> list[Any]:
+        return [value for _text, value in self.options]
+
+    def settings(self, values: Mapping[str, Any]) -> list[Any]:
+        return self.choices
+
+    def check(self, value: Any, values: Mapping[str, Any]) -> Any:
+        for choice in self.choices:
+            if _same(value, choice):
+                return choice
+        allowed = ", ".join(repr(choice) for choice in self.choices)
+        raise ValueError(f"{self.name} must be one of {allowed}; got {value!r}")
+
+    def shown(self, value: Any) -> str:
+        return dict((v, t) for t, v in self.options)[value]
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "kind": "menu",
+            "name": self.name,
+            "label": self.label,
+            "options": [[text, value] for text, value in self.options],
+            "buttons": self.buttons,
+        }
+
+
+@dataclass(frozen=True)
+class Check:
+    """Yes or no; ``details`` says what counts (shown under the box)."""
+
+    name: str
+    label: str
+    value: bool = False
+    details: str = ""
+
+    def settings(self, values: Mapping[str, Any]) -> list[bool]:
+        return [False, True]
+
+    def check(self, value: Any, values: Mapping[str, Any]) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{self.name} must be True or False; got {value!r}")
+        return value
+
+    def shown(self, value: bool) -> str:
+        return "yes" if value else "no"
+
+    def spec(self) -> dict[str, Any]:
+        return {"kind": "check", "name": self.name, "label": self.label, "details": self.details}
+
+
+Control = Slider | Menu | Check
+
+
+def linked(controls: Mapping[str, Control], leader: str) -> list[Slider]:
+    """The sliders whose range follows ``leader``."""
+    return [c for c in controls.values() if isinstance(c, Slider) and c.ranges_by == leader]
+
+
+def check_values(
+    controls: Mapping[str, Control], current: Mapping[str, Any], changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``current`` with ``changes`` applied, every value checked and put on its grid.
+
+    A slider whose range follows a control that changes takes its new range's starting
+    value, unless ``changes`` names it too (then it is checked against the new range).
+    A ValueError names the control and what it allows.
     """
-
-    def __init__(
-        self,
-        controls: Mapping[str, w.ValueWidget],
-        *,
-        presets: Mapping[str, Mapping[str, Any]] | None = None,
-        on_change: Callable[[], None],
-        linked_ranges: Mapping[str, tuple[str, Callable[[Any], SliderRange]]] | None = None,
-        before_set: Callable[[Mapping[str, Any]], None] | None = None,
-    ) -> None:
-        self.controls = dict(controls)
-        self.linked_ranges = dict(linked_ranges or {})
-        for name, (leader, _ranges) in self.linked_ranges.items():
-            if name not in self.controls or leader not in self.controls:
-                raise ValueError(f"linked range {name!r} <- {leader!r}: both must be controls")
-            self._apply_range(name, keep_value=True)
-            self.controls[leader].observe(
-                lambda change, name=name: self._leader_moved(name), names="value"
-            )
-        self.presets = {name: dict(values) for name, values in (presets or {}).items()}
-        for scenario, values in self.presets.items():
-            self._check(values, where=f"preset {scenario!r}: ")
-        self.defaults = {name: c.value for name, c in self.controls.items()}
-        self._on_change = on_change
-        self._before_set = before_set
-        self._muted = False
-        self._setting_many = False
-
-        self.preset_menu = w.Dropdown(
-            description="Scenario",
-            options=[CUSTOM, *self.presets],
-            value=CUSTOM,
-            style=_STYLE,
-            layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"),
-        )
-        self.preset_menu.add_class("course-presets")
-        self.reset_button = w.Button(
-            description="Reset",
-            icon="",
-            tooltip="Put every control back to its starting value",
-            layout=w.Layout(flex="0 0 auto", width="auto"),
-        )
-        self.reset_button.add_class("course-reset")
-        self.reset_button.on_click(lambda _button: self.reset())
-        self.preset_menu.observe(self._preset_chosen, names="value")
-        for control in self.controls.values():
-            control.observe(self._control_moved, names="value")
-
-        header = [self.preset_menu] if self.presets else []
-        labels = w.HTML(LABEL_CSS, layout=w.Layout(height="0px", margin="0"))
-        self.widget = w.VBox(
-            [labels, w.HBox([*header, self.reset_button], layout=_WIDE), *self.controls.values()],
-            layout=w.Layout(min_width="300px", max_width="380px", padding="0 12px 0 0"),
-        )
-        self.widget.add_class("course-controls")
-
-    # -- reading and writing values -------------------------------------------------
-    def values(self) -> dict[str, Any]:
-        """The current value of every control, by name."""
-        return {name: control.value for name, control in self.controls.items()}
-
-    def _range_for(self, name: str, values: Mapping[str, Any] | None = None) -> SliderRange:
-        leader, ranges = self.linked_ranges[name]
-        leader_value = (values or {}).get(leader, self.controls[leader].value)
-        return ranges(leader_value)
-
-    def _check(self, values: Mapping[str, Any], where: str = "") -> None:
-        for name, value in values.items():
-            if name not in self.controls:
-                known = ", ".join(self.controls)
-                raise ValueError(f"{where}unknown control {name!r}; the controls are {known}")
-            if name not in self.linked_ranges:
-                _check_value(where + name, self.controls[name], value)
-        for name, value in values.items():
-            if name in self.linked_ranges:  # against the range of its leader's new value
-                r = self._range_for(name, values)
-                allowed = f"in [{r.min:g}, {r.max:g}]" + (f" {r.unit}" if r.unit else "")
-                allowed += f" for {r.context}" if r.context else ""
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ValueError(f"{where}{name} must be a number {allowed}; got {value!r}")
-                if not r.min <= value <= r.max:
-                    raise ValueError(f"{where}{name} must be {allowed}; got {value!r}")
-
-    def _apply_range(self, name: str, *, keep_value: bool = False) -> None:
-        """Give slider ``name`` the range that goes with its leader's value, muted."""
-        slider_ = self.controls[name]
-        r = self._range_for(name)
-        value = min(max(slider_.value, r.min), r.max) if keep_value else r.value
-        muted = getattr(self, "_muted", False)
-        self._muted = True
-        try:
-            # widen, set the value, then narrow, so the slider never clamps on the way
-            slider_.min = min(slider_.min, r.min)
-            slider_.max = max(slider_.max, r.max)
-            slider_.step = r.step
-            slider_.value = value
-            slider_.min, slider_.max = r.min, r.max
-        finally:
-            self._muted = muted
-
-    def _leader_moved(self, name: str) -> None:
-        if self._setting_many:
-            return  # set_values sets the linked slider itself, after its leader
-        self._apply_range(name)
-
-    def set_values(self, values: Mapping[str, Any], *, notify: bool = True) -> None:
-        """Set several controls at once (checked first), then call back once."""
-        self._check(values)
-        if self._before_set is not None:
-            self._before_set(values)
-        self._muted = True
-        self._setting_many = True
-        try:
-            # leaders first, so a linked slider gets its range before its value
-            ordered = sorted(values, key=lambda n: n in self.linked_ranges)
-            for name in ordered:
-                if name in self.linked_ranges:
-                    self._apply_range(name)
-                self.controls[name].value = values[name]
-            for name in self.linked_ranges:
-                if name not in values and self.linked_ranges[name][0] in values:
-                    self._apply_range(name)
-        finally:
-            self._muted = False
-            self._setting_many = False
-        if notify:
-            self._on_change()
-
-    def apply_preset(self, name: str) -> None:
-        """Show a named scenario."""
-        if name not in self.presets:
-            raise ValueError(f"preset must be one of {', '.join(map(repr, self.presets))}")
-        self.set_values({**self.defaults, **self.presets[name]})
-        self._set_menu(name)
-
-    def reset(self) -> None:
-        """Put every control back to its starting value."""
-        self.set_values(self.defaults)
-        self._set_menu(CUSTOM)
-
-    # -- callbacks ------------------------------------------------------------------
-    def _set_menu(self, name: str) -> None:
-        self._muted = True
-        try:
-            self.preset_menu.value = name
-        finally:
-            self._muted = False
-
-    def _preset_chosen(self, change: dict[str, Any]) -> None:
-        if self._muted or change["new"] == CUSTOM:
-            return
-        self.apply_preset(change["new"])
-
-    def _control_moved(self, _change: dict[str, Any]) -> None:
-        if self._muted:
-            return
-        if self.preset_menu.value != CUSTOM:
-            self._set_menu(CUSTOM)
-        self._on_change()
+    unknown = [name for name in changes if name not in controls]
+    if unknown:
+        known = ", ".join(controls)
+        raise ValueError(f"unknown control {unknown[0]!r}; the controls are {known}")
+    values = dict(current)
+    followers = [n for n in controls if isinstance(controls[n], Slider) and controls[n].ranges_by]
+    for name, control in controls.items():  # leaders first: followers are checked below
+        if name in changes and name not in followers:
+            values[name] = control.check(changes[name], values)
+    for name in followers:
+        slider = controls[name]
+        if name in changes:
+            values[name] = slider.check(changes[name], values)
+        elif slider.ranges_by in changes and changes[slider.ranges_by] != current.get(
+            slider.ranges_by
+        ):
+            values[name] = slider.snap(slider.range_for(values).value)
+    return values

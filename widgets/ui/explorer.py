@@ -1,55 +1,59 @@
 """The explorer pattern and the one registry of every explorer in the course.
 
-An explorer is a control panel beside one plotly ``FigureWidget`` and a one-line
-text readout of what the figure shows. Data flows one way: a control moves ->
-``compute`` calls the pure science functions -> ``update_figure`` changes the
-figure in place (``batch_update``) -> the readout says what changed.
+An explorer is controls beside one plotly figure, with a sentence under both that
+says what the figure shows. It is declared, not assembled:
 
-The main control is also answered in the page itself: once a page shows the
-figure, the explorer computes its *frames* (the figure at every setting of the
-main control, ``widgets.ui.frames``), and the page switches between them without
-waiting for the kernel. The kernel then updates its copy of the figure without
-sending it again.
+* ``controls``: the controls as data (``widgets.ui.controls``), main control first
+  or named by ``main_control``;
+* ``compute(**values)``: calls the science functions (it never computes biology itself);
+* ``draw(state)``: the whole figure for that state, as plotly JSON (a dict), its
+  traces named: the same function draws the first figure and every later one;
+* ``describe(state)``: the sentence under the figure;
+* scenarios (named real cases), the caption and the "About this model" text come
+  from the lesson's TOML in ``assets/lessons/``, where teachers edit content.
 
-The figure is built in its final state before it is displayed (a change made
-to a FigureWidget before display is not part of its synced state), and after
-every update the figure's synced state is brought up to date without sending
-it again, so a page reload or a second view shows the current figure.
-
-Subclasses declare ``explorer_id``, ``lesson``, ``title`` and ``main_control``
-and are registered with ``@register``; the browser suite, the benchmark and
-the tests find every explorer of a lesson through ``explorers_for``.
+The page (``explorer.js``) draws the controls, the figure and the sentence. For the
+values the controls hold, the kernel sends it a table of the figure at every setting
+of each control (``widgets.ui.tables``), so a move is drawn in the page at once; a
+move the table does not hold goes through the kernel, which draws the figure and
+sends it. Everything the page and the kernel exchange is the widget's public
+traitlets and anywidget's custom messages.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping
-from copy import deepcopy
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
-import ipywidgets as w
-import plotly.graph_objects as go
-from plotly.basedatatypes import Undefined
+import anywidget
+import traitlets
 
-from .controls import ControlPanel, SliderRange
-from .figure import CourseFigure
-from .frames import FrameTable, changed_props, drawn_value, figure_json
-from .theme import presentation_figure
+from .assets import lesson_data
+from .controls import CUSTOM, Control, check_values
+from .tables import TableBuilder, tidy, values_key
+from .theme import is_presentation, presentation_figure
 
-__all__ = ["Explorer", "all_explorers", "explorers_for", "register"]
+__all__ = ["Explorer", "ExplorerWidget", "all_explorers", "explorers_for", "register"]
 
 _REGISTRY: dict[str, type[Explorer]] = {}
 _NOT_LESSON_MODULES = {"science", "ui", "course"}
+_HERE = Path(__file__).parent
 
 
 def register(cls: type[Explorer]) -> type[Explorer]:
     """Class decorator: add an explorer to the course's registry (ids are unique)."""
-    for attribute in ("explorer_id", "lesson", "title", "main_control"):
+    for attribute in ("explorer_id", "lesson", "title", "controls"):
         if not getattr(cls, attribute, None):
             raise TypeError(f"{cls.__name__} must define {attribute}")
+    names = [control.name for control in cls.controls]
+    if len(set(names)) != len(names):
+        raise TypeError(f"{cls.__name__}: control names must be unique; got {names}")
+    if cls.main_control and cls.main_control not in names:
+        raise TypeError(f"{cls.__name__}: main_control {cls.main_control!r} is not a control")
     existing = _REGISTRY.get(cls.explorer_id)
     if existing is not None and existing.__qualname__ != cls.__qualname__:
         raise ValueError(f"explorer id {cls.explorer_id!r} is used by {existing.__name__} too")
@@ -77,198 +81,252 @@ def explorers_for(lesson_id: str) -> list[type[Explorer]]:
     return [cls for cls in all_explorers() if cls.lesson == lesson_id]
 
 
-def _as_received(value: Any) -> Any:
-    """A serialized state as the front end would send it back: tuples become lists."""
-    if isinstance(value, dict):
-        return {key: _as_received(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_as_received(item) for item in value]
-    return value
+@functools.cache
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode("utf-8")
 
 
-def remember_figure_state(figure: go.FigureWidget) -> None:
-    """Make the figure's synced state match what its views now show, without resending it.
+class ExplorerWidget(anywidget.AnyWidget):
+    """The explorer in the page: controls, figure and sentence, drawn by ``explorer.js``."""
 
-    plotly sends in-place updates to the browser as restyle/relayout messages and
-    syncs its full ``_widget_data``/``_widget_layout`` state only at construction,
-    so a view created later (a page reload, Voila, a second display) would show
-    the first state. ipywidgets' property lock marks the new state as already
-    known to the front end, so the trait changes without a message, and a view
-    that asks for the state later gets the current one.
-    """
-    data = deepcopy(figure._data)
-    layout = deepcopy(figure._layout_obj._props)
-    state = {}
-    for name, value in (("_widget_data", data), ("_widget_layout", layout)):
-        to_json = figure.trait_metadata(name, "to_json", figure._trait_to_json)
-        state[name] = _as_received(to_json(value, figure))
-    with figure._lock_property(**state):
-        figure._widget_data = data
-        figure._widget_layout = layout
+    _esm = _HERE / "explorer.js"
+    _css = _HERE / "explorer.css"
+    #: The controls, scenarios, title, caption and "About this model" (set once).
+    spec = traitlets.Dict().tag(sync=True)
+    #: Every control's value, by name (the page sets it when a learner moves a control).
+    values = traitlets.Dict().tag(sync=True)
+    #: The figure and sentence the kernel drew last, with the values' key.
+    view = traitlets.Dict().tag(sync=True)
+    #: The figure at every setting of each control, the others held (``tables.table``).
+    tables = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, on_want_tables: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_want_tables = on_want_tables
+        self.on_msg(self._message)
+
+    def _message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "ping":
+            self.send({"type": "pong", "id": content.get("id")})
+        elif content.get("type") == "need-plotly":
+            self.send({"type": "plotly.js"}, buffers=[_plotly_js()])
+        elif content.get("type") == "want-tables" and self._on_want_tables is not None:
+            self._on_want_tables()
 
 
 class Explorer:
-    """Controls beside one figure updated in place, and a readout of what it shows."""
+    """Controls beside one figure drawn from the state, and a sentence of what it shows."""
 
     explorer_id: ClassVar[str]
     lesson: ClassVar[str]
     title: ClassVar[str]
-    #: Name of the control a learner changes most (a slider where there is one).
-    main_control: ClassVar[str]
-    #: Shown under the figure: what the model is (say "teaching model" where it is one).
+    #: The controls, in the order they are shown.
+    controls: ClassVar[tuple[Control, ...]] = ()
+    #: The control a learner changes most (the first control when not named).
+    main_control: ClassVar[str] = ""
+    #: Shown under the sentence when the lesson's TOML has none (say "teaching model").
     caption: ClassVar[str] = ""
+    #: The model's parameters and assumptions, in a closed fold "About this model".
+    about: ClassVar[str] = ""
     #: Bibliography keys of the published values this explorer shows.
     sources: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **values: Any) -> None:
-        self.panel = ControlPanel(
-            self.make_controls(),
-            presets=self.presets(),
-            on_change=self.refresh,
-            linked_ranges=self.linked_ranges(),
-            before_set=self._before_set,
+        self.controls_by_name: dict[str, Control] = {c.name: c for c in self.controls}
+        self.defaults = {c.name: c.value for c in self.controls}
+        content = self.content()
+        self.scenarios: dict[str, dict[str, Any]] = {}
+        for scenario in content.get("scenarios", []):
+            name = scenario["name"]
+            where = f"{self.explorer_id} scenario {name!r}: "
+            try:
+                check_values(self.controls_by_name, self.defaults, scenario["values"])
+            except ValueError as error:
+                raise ValueError(where + str(error)) from None
+            self.scenarios[name] = dict(scenario["values"])
+        self._values = check_values(self.controls_by_name, self.defaults, values)
+        self._last_view: dict[str, Any] | None = None
+        self.builder = TableBuilder(self)
+        self.widget = ExplorerWidget(
+            spec=self._spec(content),
+            values=self._values,
+            view=self._view_for(self._values),
+            on_want_tables=self.builder.want,
         )
-        if values:
-            self.panel.set_values(values, notify=False)
-        self.state = self.compute(**self.panel.values())
-        # Built in its final state before display (see the module docstring).
-        self.figure = CourseFigure(presentation_figure(self.build_figure(self.state)))
-        self.figure.add_class("explorer-figure")
-        self.frames = FrameTable(self)
-        self.figure.on_msg(self._figure_message)
-        self.readout = w.HTML(self._readout_html(self.describe(self.state)))
-        self.readout.add_class("explorer-readout")
-        self.panel.controls[self.main_control].add_class("main-control")
-        parts: list[w.Widget] = [self.figure, self.readout]
-        if self.caption:
-            caption = w.HTML(f"<p class='explorer-caption'>{self.caption}</p>")
-            caption.add_class("explorer-caption")
-            parts.append(caption)
-        self.widget = w.Box(
-            [self.panel.widget, w.VBox(parts)],
-            layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
-        )
-        self.widget.add_class("course-explorer")
-        self.widget.add_class(f"explorer-{self.explorer_id.replace('.', '-')}")
+        self.widget.observe(self._page_moved, names="values")
 
     # -- what a subclass provides ----------------------------------------------------
-    def make_controls(self) -> dict[str, w.ValueWidget]:
-        """Name -> control, in display order."""
-        raise NotImplementedError
-
-    def presets(self) -> dict[str, dict[str, Any]]:
-        """Named real scenarios: name -> {control name: value}."""
-        return {}
-
-    def linked_ranges(self) -> dict[str, tuple[str, Callable[[Any], SliderRange]]]:
-        """Sliders whose range follows another control: name -> (leader, value -> range)."""
-        return {}
-
     def compute(self, **values: Any) -> Any:
         """Call the science functions for these control values; return what the figure needs."""
         raise NotImplementedError
 
-    def build_figure(self, state: Any) -> go.Figure:
-        """The whole figure for ``state`` (used once, before display)."""
-        raise NotImplementedError
-
-    def update_figure(self, state: Any) -> None:
-        """Change ``self.figure`` in place for ``state`` (called inside ``batch_update``)."""
+    def draw(self, state: Any) -> dict[str, Any]:
+        """The whole figure for ``state``: plotly JSON, every trace with a name."""
         raise NotImplementedError
 
     def describe(self, state: Any) -> str:
         """One line of plain text saying what the figure shows."""
         raise NotImplementedError
 
-    # -- the pattern --------------------------------------------------------------------
+    # -- content ---------------------------------------------------------------------
+    @classmethod
+    def content(cls) -> dict[str, Any]:
+        """The explorer's part of its lesson's TOML: caption, about, scenarios."""
+        return lesson_data(cls.lesson).get("explorers", {}).get(cls.explorer_id, {})
+
+    def _spec(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.explorer_id,
+            "title": self.title,
+            "main": self.main_name,
+            "controls": [control.spec() for control in self.controls],
+            "scenarios": [[name, self.scenario_values(v)] for name, v in self.scenarios.items()],
+            "defaults": self.defaults,
+            "caption": content.get("caption", self.caption),
+            "about": content.get("about", self.about),
+            "custom": CUSTOM,
+            "presentation": is_presentation(),
+        }
+
+    # -- values ----------------------------------------------------------------------
     @property
-    def main(self) -> w.ValueWidget:
-        """The main control."""
-        return self.panel.controls[self.main_control]
+    def main_name(self) -> str:
+        return self.main_control or self.controls[0].name
+
+    def control_order(self) -> list[str]:
+        """Control names, the main control first (tables are built in this order)."""
+        return [self.main_name, *(n for n in self.controls_by_name if n != self.main_name)]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by name."""
+        return dict(self._values)
+
+    def scenario_values(self, scenario: Mapping[str, Any]) -> dict[str, Any]:
+        """Every control's value in a scenario (the others at their starting values)."""
+        return check_values(self.controls_by_name, self.defaults, scenario)
+
+    @property
+    def scenario(self) -> str:
+        """The scenario the controls show now, or ``CUSTOM``."""
+        for name, scenario in self.scenarios.items():
+            if self.scenario_values(scenario) == self._values:
+                return name
+        return CUSTOM
+
+    def set(self, **values: Any) -> None:
+        """Set controls by name (checked against their ranges) and show the result."""
+        self._show(check_values(self.controls_by_name, self._values, values))
+
+    def apply_scenario(self, name: str) -> None:
+        """Show a named scenario: every control at once."""
+        if name not in self.scenarios:
+            allowed = ", ".join(map(repr, self.scenarios))
+            raise ValueError(f"scenario must be one of {allowed}; got {name!r}")
+        self._show(self.scenario_values(self.scenarios[name]))
+
+    def reset(self) -> None:
+        """Put every control back to its starting value."""
+        self._show(dict(self.defaults))
+
+    def _show(self, values: dict[str, Any]) -> None:
+        self._values = values
+        with self.widget.hold_sync():
+            self._quiet = True
+            try:
+                self.widget.values = values
+            finally:
+                self._quiet = False
+            self._draw_unless_covered(values)
+        self.builder.schedule()
+
+    def _page_moved(self, change: Mapping[str, Any]) -> None:
+        if getattr(self, "_quiet", False):
+            return
+        try:
+            values = check_values(self.controls_by_name, self._values, change["new"])
+        except ValueError as error:  # the page sent what no control allows: say so, go back
+            view = self._view_for(self._values)
+            self.widget.view = {**view, "error": f"Cannot show this: {error}"}
+            self._show(self._values)
+            return
+        self._values = values
+        self._draw_unless_covered(values)
+        self.builder.schedule()
+
+    def _draw_unless_covered(self, values: Mapping[str, Any]) -> None:
+        """Send the figure for ``values`` unless the page can draw it from its table."""
+        key = values_key(self.controls_by_name, values)
+        tables = self.widget.tables
+        if key != self.widget.view.get("key") and not (
+            tables and (key == tables.get("key") or key in tables.get("entries", {}))
+        ):
+            self.widget.view = self._view_for(values)
+
+    # -- drawing ---------------------------------------------------------------------
+    def render(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The figure and sentence for ``values`` (a ValueError is shown, not raised)."""
+        try:
+            state = self.compute(**values)
+        except ValueError as error:
+            if self._last_view is None:
+                raise
+            return {**self._last_view, "error": f"Cannot show this: {error}"}
+        figure = tidy(presentation_figure(self.draw(state)))
+        view = {"figure": figure, "sentence": self.describe(state), "error": ""}
+        self._last_view = view
+        return view
+
+    def _view_for(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.render(values), "key": values_key(self.controls_by_name, values)}
+
+    @property
+    def state(self) -> Any:
+        """What ``compute`` returns for the current values."""
+        return self.compute(**self._values)
+
+    @property
+    def figure(self) -> dict[str, Any]:
+        """The figure the controls show now, as plotly JSON."""
+        return self.render(self._values)["figure"]
+
+    def trace(self, name: str) -> dict[str, Any]:
+        """The figure's trace called ``name``."""
+        for trace in self.figure["data"]:
+            if trace.get("name") == name:
+                return trace
+        names = [trace.get("name") for trace in self.figure["data"]]
+        raise KeyError(f"{self.explorer_id} has no trace {name!r}; its traces are {names}")
 
     @property
     def readout_text(self) -> str:
-        """The readout as plain text."""
-        return self._readout_plain
+        """The sentence under the figure."""
+        view = self.render(self._values)
+        return view["error"] or view["sentence"]
 
-    def _readout_html(self, text: str, *, error: bool = False) -> str:
-        self._readout_plain = text
-        colour = "#B00020" if error else "inherit"
-        return (
-            f"<div role='status' aria-live='polite' style='color:{colour}'>"
-            f"{html.escape(text)}</div>"
-        )
-
-    def refresh(self) -> None:
-        """Recompute for the current controls and update the figure and readout in place.
-
-        Where the page has drawn this setting from the explorer's frames already, the
-        kernel's copy of the figure follows without sending the change back.
-        """
-        values = self.panel.values()
-        self.frames.note(values)
-        frame = self.frames.index_for(values)
-        if frame is not None:  # computed at the frame's own value, so both copies agree
-            values = {**values, self.main_control: self.frames.table.steps.values[frame]}
-        try:
-            state = self.compute(**values)
-        except ValueError as error:  # keep the last good figure; say what is wrong
-            self.readout.value = self._readout_html(f"Cannot show this: {error}", error=True)
-            return
-        self.state = state
-        if frame is None:
-            with self.figure.batch_update():
-                self.update_figure(state)
-            resend = self.frames.take_resend()
-            if resend:
-                drawn = figure_json(self.figure)
-                self._send_props({prop: drawn_value(drawn, prop) for prop in resend})
-            self.frames.schedule()
-        else:
-            with self.figure.held() as held, self.figure.batch_update():
-                self.update_figure(state)
-            # Sent only what the frames do not cover: nothing, when they are complete.
-            changed = changed_props(held)
-            self._send_props({p: v for p, v in changed.items() if not self.frames.covers(p)})
-        remember_figure_state(self.figure)
-        self.readout.value = self._readout_html(self.describe(state))
-
-    def _send_props(self, values: Mapping[tuple, Any]) -> None:
-        """Send these property values ({("trace", i, path) or ("layout", path): value})."""
-        traces = sorted({prop[1] for prop in values if prop[0] == "trace"})
-        restyle: dict[str, list[Any]] = {}
-        for prop, value in values.items():
-            if prop[0] == "trace":
-                per_trace = restyle.setdefault(prop[2], [Undefined] * len(traces))
-                per_trace[traces.index(prop[1])] = value
-        relayout = {prop[1]: value for prop, value in values.items() if prop[0] == "layout"}
-        if restyle or relayout:
-            self.figure.send_update(restyle, relayout, traces)
-
-    def _before_set(self, values: Mapping[str, Any]) -> None:
-        """Python is about to set controls: if the other controls change, frames are stale."""
-        frames = getattr(self, "frames", None)  # None while __init__ sets the first values
-        controls = self.panel.controls
-        if frames is not None and any(
-            name != self.main_control and controls[name].value != value
-            for name, value in values.items()
-        ):
-            frames.invalidate()
-
-    def _figure_message(self, _figure: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("event") == "frames":
-            self.frames.request()
-        elif content.get("event") == "frames-refused":
-            self.frames.refused(content.get("generation"))
-
-    def set(self, **values: Any) -> None:
-        """Set controls by name (checked against their ranges) and update once."""
-        self.panel.set_values(values)
+    def static_state(self, table: Mapping[str, Any]) -> dict[str, Any]:
+        """What a static page needs to show this explorer with ``table`` (no kernel)."""
+        spec = {**self.widget.spec, "static": True, "fixed": table.get("fixed", [])}
+        if "scenarios" in table:
+            spec["scenarios"] = [s for s in spec["scenarios"] if s[0] in table["scenarios"]]
+        return {
+            "spec": spec,
+            "values": self.scenario_values({}),
+            "view": self._view_for(self.scenario_values({})),
+            "tables": dict(table),
+        }
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.explorer_id}: {self.readout_text}>"

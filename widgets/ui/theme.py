@@ -22,13 +22,17 @@ __all__ = [
     "PRESENTATION_MINIMUM",
     "SHADE",
     "THRESHOLD",
+    "axis",
     "figure_layout",
     "is_presentation",
+    "line",
     "line_style",
     "marker_style",
+    "note",
     "presentation",
     "presentation_figure",
     "style_css",
+    "threshold_line",
 ]
 
 #: Okabe-Ito colours, in the order series use them.
@@ -109,13 +113,64 @@ def marker_style(index: int) -> dict[str, Any]:
     }
 
 
+def line(name: str, x: Any, y: Any, index: int, **extra: Any) -> dict[str, Any]:
+    """A named line trace in series ``index``'s colour and dash."""
+    return {
+        "type": "scatter",
+        "name": name,
+        "x": x,
+        "y": y,
+        "mode": "lines",
+        "line": line_style(index),
+        **extra,
+    }
+
+
+def threshold_line(name: str, x: Any, value: float, dash: str = "dash") -> dict[str, Any]:
+    """A grey horizontal line at ``value`` across the first and last of ``x``."""
+    return {
+        "type": "scatter",
+        "name": name,
+        "x": [x[0], x[-1]],
+        "y": [value, value],
+        "mode": "lines",
+        "line": {"color": THRESHOLD, "dash": dash, "width": 2},
+        "hoverinfo": "skip",
+    }
+
+
+def axis(title: str, **extra: Any) -> dict[str, Any]:
+    """A second axis in the course look, titled ``title``."""
+    return {
+        "title": {"text": title, "font": {"size": _sizes()["font"]}},
+        "showgrid": True,
+        "gridcolor": "#bbbbbb" if is_presentation() else "#e5e5e5",
+        "ticks": "outside",
+        **extra,
+    }
+
+
+def note(text: str, *, x: float, y: float, size: float = 1.0, **extra: Any) -> dict[str, Any]:
+    """A text annotation placed in paper coordinates, ``size`` times the body font."""
+    return {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": round(_sizes()["font"] * size, 1)},
+        **extra,
+    }
+
+
 def figure_layout(
     title: str,
     *,
     x_title: str,
     y_title: str,
     height: int = 380,
-    width: int | None = 620,
+    width: int | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     """A plotly layout in the course look: a title, labelled axes with units, white ground."""
@@ -205,12 +260,10 @@ def presentation_figure(figure: Any) -> Any:
     """
     if not is_presentation():
         return figure
-    import plotly.graph_objects as go
-
     data = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else dict(figure)
     projected = _project(data)
     for trace in projected.get("data", []):
         mode = trace.get("mode", "")
         if "lines" in mode and "width" not in trace.get("line", {}):
             trace.setdefault("line", {})["width"] = _PRESENTATION["line"]
-    return go.Figure(projected)
+    return projected

@@ -1,0 +1,444 @@
+// The explorers' front end (widgets/ui/explorer.py, ExplorerWidget), on anywidget's
+// public model API only (get, set, on, off, save_changes, send).
+//
+// It draws the controls (native inputs: a label with the unit, the value as shown,
+// the keyboard), the figure (plotly.js's public Plotly.react) and the sentence under
+// both. When a learner moves a control, the page looks the new values up in the
+// kernel's table (`tables`: the figure at every setting of each control, the others
+// held) and draws at once; the kernel hears of the move and sends a figure only for
+// values the table does not hold (`view`). A slider whose range follows another
+// control takes its new range and value in the same step.
+//
+// The same module draws the static site's explorers, with no kernel: there the table
+// is the whole grid of the settings the page can hold.
+
+const PLOTLY = Symbol.for("stemcell-course/plotly.js");
+const PING_MS = 2500;
+const LOST_MS = 9000;
+const ANNOUNCE_MS = 700;
+const NARROW_PX = 820;
+let uid = 0;
+
+// -- plotly.js, once per page -------------------------------------------------------------
+// The kernel sends it (4.8 MB) to the first explorer that asks, as a custom message with a
+// binary buffer; every other explorer of the page waits for the same copy.
+function plotlyFor(model) {
+  if (globalThis.Plotly) return Promise.resolve(globalThis.Plotly); // the static site
+  if (!globalThis[PLOTLY]) {
+    globalThis[PLOTLY] = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        model.off("msg:custom", onMessage);
+        reject(new Error("plotly.js did not arrive"));
+      }, 30000);
+      async function onMessage(message, buffers) {
+        if (!message || message.type !== "plotly.js") return;
+        clearTimeout(timer);
+        model.off("msg:custom", onMessage);
+        const view = buffers[0];
+        const text = new TextDecoder().decode(
+          view instanceof ArrayBuffer ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
+        );
+        // plotly.min.js is a UMD bundle: given a CommonJS `module`, it fills it and leaves
+        // the page's globals alone.
+        const source =
+          "const module = { exports: {} };\nconst exports = module.exports;\n" +
+          text +
+          "\nexport default module.exports;\n";
+        const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+        try {
+          resolve((await import(/* webpackIgnore: true */ url)).default);
+        } catch (error) {
+          reject(error);
+        } finally {
+          URL.revokeObjectURL(url);
+        }
+      }
+      model.on("msg:custom", onMessage);
+      model.send({ type: "need-plotly" });
+    });
+    globalThis[PLOTLY].catch(() => {
+      delete globalThis[PLOTLY]; // the next explorer asks again
+    });
+  }
+  return globalThis[PLOTLY];
+}
+
+// -- values, keys and ranges, exactly as widgets/ui/controls.py and tables.py --------------
+const same = (a, b) => a === b;
+
+function rangeOf(control, values) {
+  if (!control.ranges_by) return control;
+  const found = control.ranges.find(([leader]) => same(leader, values[control.ranges_by]));
+  return found ? found[1] : control;
+}
+
+const fixed = (control, value) => Number(value).toFixed(control.decimals);
+const snap = (control, value) => Number(fixed(control, value));
+
+function shown(control, value) {
+  if (control.kind === "slider") return fixed(control, value) + (control.unit ? ` ${control.unit}` : "");
+  if (control.kind === "check") return value ? "yes" : "no";
+  const option = control.options.find(([, v]) => same(v, value));
+  return option ? option[0] : String(value);
+}
+
+export function keyOf(spec, values) {
+  return spec.controls
+    .map((control) => {
+      const value = values[control.name];
+      if (control.kind === "slider") return fixed(control, value);
+      if (control.kind === "check") return value ? "1" : "0";
+      return String(control.options.findIndex(([, v]) => same(v, value)));
+    })
+    .join("|");
+}
+
+// A control moved: the new values, with every slider whose range follows it at its new
+// range's starting value (as check_values does in the kernel).
+function moved(spec, values, name, value) {
+  const next = { ...values, [name]: value };
+  for (const control of spec.controls) {
+    if (control.kind === "slider" && control.ranges_by === name && !same(values[name], value)) {
+      next[control.name] = snap(control, rangeOf(control, next).value);
+    }
+  }
+  return next;
+}
+
+function patched(figure, patch) {
+  const out = structuredClone(figure);
+  for (const [path, value] of patch) {
+    let node = out;
+    for (const key of path.slice(0, -1)) node = node[key];
+    const last = path[path.length - 1];
+    if (value === null && !Array.isArray(node)) delete node[last];
+    else node[last] = value;
+  }
+  return out;
+}
+
+// -- building the page --------------------------------------------------------------------
+function make(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key in node && !key.startsWith("aria") && !key.startsWith("data")) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child) node.append(child);
+  // Keys pressed in a control are the control's: JupyterLab's notebook shortcuts (ArrowDown
+  // to the next cell, and the like) skip an element that carries this attribute.
+  if (["input", "select", "button"].includes(tag)) node.setAttribute("data-lm-suppress-shortcuts", "true");
+  return node;
+}
+
+class ExplorerView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.spec = model.get("spec");
+    this.values = { ...model.get("values") };
+    this.id = `cx-${++uid}`;
+    this.inputs = new Map();
+    this.drawnKey = null;
+    this.lost = false;
+    this.lastPong = performance.now();
+    this.cleanups = [];
+    this.build();
+  }
+
+  build() {
+    const { spec } = this;
+    const fixedHere = new Set(spec.fixed || []);
+    this.root = make("div", {
+      class: "course-explorer" + (spec.presentation ? " cx-present" : ""),
+      "data-explorer": spec.id,
+      "data-main": spec.main,
+    });
+    const controls = make("div", { class: "cx-controls", role: "group", "aria-label": `Controls: ${spec.title}` });
+    const top = make("div", { class: "cx-top" });
+    const reset = make("button", { type: "button", class: "cx-reset", text: "Reset", title: "Every control back to its starting value" });
+    reset.addEventListener("click", () => this.setAll({ ...spec.defaults }));
+    if (spec.scenarios.length) {
+      const id = `${this.id}-scenario`;
+      this.scenarioMenu = make("select", { id, class: "cx-scenario" }, [
+        make("option", { value: "", text: spec.custom }),
+        ...spec.scenarios.map(([name], i) => make("option", { value: String(i), text: name })),
+      ]);
+      this.scenarioMenu.addEventListener("change", () => {
+        const index = this.scenarioMenu.value;
+        if (index !== "") this.setAll({ ...spec.scenarios[Number(index)][1] });
+      });
+      top.append(make("label", { for: id, class: "cx-label", text: "Scenario (real cases)" }), reset);
+      controls.append(top, this.scenarioMenu);
+    } else {
+      top.append(reset);
+      controls.append(top);
+    }
+    let checks = null;
+    for (const control of spec.controls) {
+      const part = this.control(control, fixedHere.has(control.name));
+      if (control.kind === "check") {
+        if (!checks) controls.append((checks = make("div", { class: "cx-checks" })));
+        checks.append(part);
+      } else {
+        checks = null;
+        controls.append(part);
+      }
+    }
+    this.plot = make("div", { class: "cx-plot" });
+    const sentenceId = `${this.id}-sentence`;
+    this.figure = make("figure", { class: "cx-figure", role: "group", "aria-label": spec.title, "aria-describedby": sentenceId }, [this.plot]);
+    this.sentence = make("p", { id: sentenceId, class: "cx-sentence" });
+    this.announcer = make("p", { class: "cx-announce", role: "status", "aria-live": "polite" });
+    this.status = make("p", { class: "cx-status", role: "alert", hidden: true });
+    if (fixedHere.size) {
+      const live = spec.controls.filter((c) => !fixedHere.has(c.name)).map((c) => c.label);
+      controls.append(make("p", { class: "cx-note", text: `On this page you can move: ${live.join(", ")}. The controls marked “fixed here” move in the live lesson.` }));
+    }
+    const parts = [make("div", { class: "cx-grid" }, [controls, this.figure]), this.sentence, this.announcer, this.status];
+    if (spec.caption) parts.push(make("p", { class: "cx-caption", text: spec.caption }));
+    if (spec.about) {
+      const paragraphs = spec.about.split(/\n\s*\n/).map((text) => make("p", { text: text.trim() }));
+      parts.push(make("details", { class: "cx-about" }, [make("summary", { text: "About this model" }), ...paragraphs]));
+    }
+    this.root.append(...parts);
+    this.el.append(this.root);
+  }
+
+  control(control, isFixed) {
+    const id = `${this.id}-${control.name}`;
+    const note = isFixed ? " · fixed here" : "";
+    if (control.kind === "slider") {
+      // The visible label names the quantity; the value beside it carries the unit; the
+      // accessible name has both ("Platelets (×10⁹/L)") and the value is read as shown.
+      const name = `${control.label}${control.unit ? ` (${control.unit})` : ""}`;
+      const input = make("input", { type: "range", id, class: "cx-range", disabled: isFixed, "aria-label": name });
+      const output = make("output", { class: "cx-value", for: id });
+      const label = make("label", { for: id, class: "cx-label", text: control.label + note });
+      input.addEventListener("input", () => this.move(control.name, snap(control, input.value)));
+      this.inputs.set(control.name, { control, input, output });
+      const source = control.source ? make("span", { class: "cx-source", text: control.source === "assumed" ? "range assumed" : "" }) : null;
+      return make("div", { class: "cx-control cx-slider", "data-control": control.name }, [make("div", { class: "cx-head" }, [label, output]), input, source]);
+    }
+    if (control.kind === "check") {
+      const input = make("input", { type: "checkbox", id, disabled: isFixed });
+      input.addEventListener("change", () => this.move(control.name, input.checked));
+      this.inputs.set(control.name, { control, input });
+      const label = make("label", { for: id, class: "cx-check", title: control.details || control.label }, [input, document.createTextNode(` ${control.label}${note}`)]);
+      return make("div", { class: "cx-control", "data-control": control.name }, [label]);
+    }
+    if (control.buttons) {
+      const radios = control.options.map(([text, value], i) => {
+        const input = make("input", { type: "radio", name: id, id: `${id}-${i}`, value: String(i), disabled: isFixed });
+        input.addEventListener("change", () => input.checked && this.move(control.name, value));
+        return make("label", { class: "cx-option", for: `${id}-${i}` }, [input, make("span", { text })]);
+      });
+      this.inputs.set(control.name, { control, radios });
+      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label + note }), ...radios]);
+    }
+    const select = make("select", { id, disabled: isFixed }, control.options.map(([text], i) => make("option", { value: String(i), text })));
+    select.addEventListener("change", () => this.move(control.name, control.options[Number(select.value)][1]));
+    this.inputs.set(control.name, { control, select });
+    return make("div", { class: "cx-control cx-menu", "data-control": control.name }, [make("label", { for: id, class: "cx-label", text: control.label + note }), select]);
+  }
+
+  // Show this.values in every control (ranges too).
+  showValues() {
+    for (const [name, part] of this.inputs) {
+      const value = this.values[name];
+      const { control } = part;
+      if (part.input && control.kind === "slider") {
+        const range = rangeOf(control, this.values);
+        part.input.min = range.min;
+        part.input.max = range.max;
+        part.input.step = range.step;
+        part.input.value = value;
+        part.input.setAttribute("aria-valuetext", shown(control, value));
+        part.output.textContent = shown(control, value);
+      } else if (part.input) {
+        part.input.checked = Boolean(value);
+      } else if (part.radios) {
+        const index = control.options.findIndex(([, v]) => same(v, value));
+        part.radios.forEach((label, i) => {
+          label.querySelector("input").checked = i === index;
+        });
+      } else {
+        part.select.value = String(control.options.findIndex(([, v]) => same(v, value)));
+      }
+    }
+    if (this.scenarioMenu) {
+      const key = keyOf(this.spec, this.values);
+      const index = this.spec.scenarios.findIndex(([, values]) => keyOf(this.spec, values) === key);
+      this.scenarioMenu.value = index < 0 ? "" : String(index);
+    }
+  }
+
+  // -- a learner's moves -------------------------------------------------------------------
+  move(name, value) {
+    this.values = moved(this.spec, this.values, name, value);
+    this.changed();
+  }
+
+  setAll(values) {
+    this.values = values;
+    this.changed();
+  }
+
+  changed() {
+    this.showValues();
+    this.draw();
+    if (this.spec.static) return;
+    try {
+      this.model.set("values", { ...this.values });
+      this.model.save_changes();
+    } catch (error) {
+      this.setLost(true);
+    }
+  }
+
+  // -- drawing -------------------------------------------------------------------------------
+  lookup(key) {
+    if (this.lost) return null;
+    const tables = this.model.get("tables");
+    if (tables && tables.key === key) return { ...tables, from: "table" };
+    const entry = tables && tables.entries && tables.entries[key];
+    if (entry) {
+      return { figure: patched(tables.figure, entry.patch), sentence: entry.sentence, error: entry.error || "", from: "table" };
+    }
+    const view = this.model.get("view");
+    return view && view.key === key ? { ...view, from: "kernel" } : null;
+  }
+
+  draw() {
+    const key = keyOf(this.spec, this.values);
+    const tables = this.model.get("tables");
+    // "yes" while the page holds a table built for what the controls show now.
+    this.root.dataset.tables = tables && tables.key === key ? "yes" : "no";
+    if (tables && tables.answered) this.root.dataset.answered = JSON.stringify(tables.answered);
+    const found = this.lookup(key);
+    this.root.classList.toggle("cx-waiting", !found);
+    this.root.setAttribute("aria-busy", found ? "false" : "true");
+    if (!found) {
+      if (this.spec.static) this.say("This setting needs the live lesson: the page holds the figure for the settings it can ship.");
+      return;
+    }
+    this.say(found.error || found.sentence);
+    if (key === this.drawnKey) return;
+    this.drawnKey = key;
+    this.paint(found.figure, key, found.from);
+  }
+
+  paint(figure, key, from) {
+    this.next = { figure, key, from };
+    if (this.painting || !this.Plotly) return;
+    this.painting = true;
+    const step = () => {
+      const { figure, key, from } = this.next;
+      this.next = null;
+      const layout = { ...figure.layout, autosize: true };
+      delete layout.width;
+      // The figure fills its column's width; its height is the figure's own, held by the
+      // box too (a resize of the window must not shrink it to the box's minimum).
+      if (layout.height) this.plot.style.height = `${layout.height}px`;
+      Promise.resolve(this.Plotly.react(this.plot, figure.data, layout, this.config)).then(() => {
+        // What the page shows, and whether the page's table or the kernel answered (the
+        // browser suite and the benchmark read these).
+        this.plot.dataset.key = key;
+        this.plot.dataset.from = from;
+        if (this.next) step();
+        else this.painting = false;
+      }, (error) => {
+        this.painting = false;
+        this.status.hidden = false;
+        this.status.textContent = `The figure could not be drawn: ${error.message}`;
+      });
+    };
+    step();
+  }
+
+  say(text) {
+    if (this.sentence.textContent === text) return;
+    this.sentence.textContent = text;
+    clearTimeout(this.announceTimer); // a screen reader hears it once the controls rest
+    this.announceTimer = setTimeout(() => {
+      this.announcer.textContent = text;
+    }, ANNOUNCE_MS);
+  }
+
+  setLost(lost) {
+    if (lost === this.lost) return;
+    this.lost = lost;
+    this.root.classList.toggle("cx-lost", lost);
+    this.status.hidden = !lost;
+    this.status.textContent = lost
+      ? "This explorer has lost its kernel (it was restarted, stopped or is busy). Run its cell again, or Run → Run All Cells, to bring it back."
+      : "";
+    if (!lost) this.draw();
+  }
+
+  // -- the kernel ------------------------------------------------------------------------------
+  listen() {
+    const on = (event, handler) => {
+      this.model.on(event, handler);
+      this.cleanups.push(() => this.model.off(event, handler));
+    };
+    on("change:values", () => {
+      this.values = { ...this.model.get("values") };
+      this.showValues();
+      this.draw();
+    });
+    on("change:view", () => this.draw());
+    on("change:tables", () => this.draw());
+    if (this.spec.static) return;
+    on("msg:custom", (message) => {
+      if (message && message.type === "pong") {
+        this.lastPong = performance.now();
+        this.setLost(false);
+      }
+    });
+    this.model.send({ type: "want-tables" });
+    const timer = setInterval(() => {
+      if (performance.now() - this.lastPong > LOST_MS) this.setLost(true);
+      try {
+        this.model.send({ type: "ping" });
+      } catch (error) {
+        this.setLost(true);
+      }
+    }, PING_MS);
+    this.cleanups.push(() => clearInterval(timer));
+  }
+
+  async start() {
+    const resize = new ResizeObserver(([entry]) => {
+      this.root.classList.toggle("cx-narrow", entry.contentRect.width < NARROW_PX);
+    });
+    resize.observe(this.root);
+    this.cleanups.push(() => resize.disconnect());
+    this.showValues();
+    this.listen();
+    this.draw();
+    this.config = { responsive: true, displayModeBar: false, displaylogo: false };
+    this.Plotly = await plotlyFor(this.model);
+    if (this.next) this.paint(this.next.figure, this.next.key, this.next.from);
+    else this.draw();
+  }
+
+  destroy() {
+    for (const cleanup of this.cleanups) cleanup();
+    clearTimeout(this.announceTimer);
+    if (this.Plotly) this.Plotly.purge(this.plot);
+  }
+}
+
+export default {
+  async render({ model, el }) {
+    const view = new ExplorerView(model, el);
+    view.start().catch((error) => {
+      view.status.hidden = false;
+      view.status.textContent = `The figure could not be drawn: ${error.message}`;
+    });
+    return () => view.destroy();
+  },
+};
