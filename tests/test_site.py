@@ -2,12 +2,12 @@
 
 The site is built once (``tools/static_site.py``, as ``make site`` runs it) into a
 temporary folder, then every page is checked: every lesson has its page and the
-course map links it; every explorer of the lesson is a plotly chart, and those
-whose main control has few settings carry frames that the explorer itself
-computes (checked against the explorer run here); every quiz question shows its
-answers and feedback; one shared plotly.js; no widget state; and nothing is
-loaded from another host: statically (every ``src``/``href`` that loads) and in
-Debian's Chromium, which records every request the pages make.
+course map links it; every explorer of the lesson is on its page with the grid of
+figures its front end switches between, its main control always among the live
+ones, and every entry is what the explorer itself draws (checked against the
+explorer run here); every quiz question shows its answers and feedback; one shared
+plotly.js; no widget state; and nothing is loaded from another host. The browser
+suite (tests/browser) opens every lesson page in Chromium and moves its explorers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from widgets.ui import tables
 from widgets.ui.explorer import all_explorers, explorers_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import static_site  # noqa: E402
 
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = pytest.mark.slow
 
@@ -104,11 +104,38 @@ def parse(path: Path) -> Parsed:
 
 
 def figures(parsed: Parsed) -> list[dict[str, Any]]:
+    """The page's plain figures."""
     return [
-        {**json.loads(text), "_target": attrs["data-target"], "_readout": attrs.get("data-readout")}
+        {**json.loads(text), "_target": attrs["data-target"]}
         for attrs, text in parsed.scripts
         if "site-figure" in attrs.get("class", "")
     ]
+
+
+def explorer_states(parsed: Parsed) -> list[dict[str, Any]]:
+    """What the page's explorers are drawn from (``Explorer.static_state``)."""
+    return [
+        json.loads(text)
+        for attrs, text in parsed.scripts
+        if "site-explorer-state" in attrs.get("class", "")
+    ]
+
+
+def _values(explorer, key: str) -> dict[str, Any]:
+    """The controls' values a table key stands for (``tables.values_key`` read back)."""
+    from widgets.ui.controls import Check, Slider
+
+    values = {}
+    for (name, control), part in zip(
+        explorer.controls_by_name.items(), key.split("|"), strict=True
+    ):
+        if isinstance(control, Slider):
+            values[name] = control.snap(float(part))
+        elif isinstance(control, Check):
+            values[name] = part == "1"
+        else:
+            values[name] = control.choices[int(part)]
+    return values
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +187,7 @@ def test_no_page_loads_anything_from_another_host(site: Path, pages: list[Path])
                 assert not re.search(r"https?:|//cdn", text), f"{page.name}: inline script"
         for style in parsed.styles:
             assert "url(" not in style and "@import" not in style, f"{page.name}: {style[:80]}"
-    for extra in ("course.css", "course.js"):
+    for extra in ("course.css", "course.js", static_site.EXPLORER_JS):
         text = (site / extra).read_text(encoding="utf-8")
         assert not re.search(r"https?:|url\(|@import", text), f"{extra} names a remote address"
 
@@ -175,9 +202,11 @@ def test_one_shared_copy_of_plotly_js(site: Path, pages: list[Path]):
     for page in pages:
         parsed = parse(page)
         loaded = [t for t in parsed.loads if t.endswith(".js")]
-        if figures(parsed):
+        if figures(parsed) or explorer_states(parsed):
             assert loaded.count(static_site.PLOTLY_JS) == 1, page.name
-        assert page.stat().st_size < 1_500_000, f"{page.name} is large: plotly.js inside?"
+        states = explorer_states(parsed)
+        limit = 1_000_000 + len(states) * (tables.MAX_GRID_BYTES + 200_000)
+        assert page.stat().st_size < limit, f"{page.name} is large: plotly.js inside?"
 
 
 def test_no_widget_state_and_no_code_in_the_pages(pages: list[Path]):
@@ -191,47 +220,37 @@ def test_no_widget_state_and_no_code_in_the_pages(pages: list[Path]):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
-def test_every_explorer_is_a_static_plotly_chart(site: Path, lesson: Path):
-    page = site / f"{lesson.stem}.html"
-    parsed = parse(page)
-    specs = [f for f in figures(parsed) if "explorer" in f]
-    shown = {f["explorer"]["id"] for f in specs}
+def test_every_explorer_is_on_its_page_with_its_main_control_live(site: Path, lesson: Path):
+    states = {s["spec"]["id"]: s for s in explorer_states(parse(site / f"{lesson.stem}.html"))}
     declared = {cls.explorer_id for cls in explorers_for(lesson.stem)}
-    assert declared <= shown, f"{page.name} lacks {sorted(declared - shown)}"
-    for spec in figures(parsed):
-        assert spec["data"], f"{page.name}: a figure without data"
-        title = spec["layout"].get("title", {})
-        assert isinstance(title, dict) and title.get("text"), f"{page.name}: untitled figure"
-        assert spec["_target"] in parsed.ids
-        assert spec["_readout"] is None or spec["_readout"] in parsed.ids
+    assert set(states) == declared, f"{lesson.stem}: {sorted(declared ^ set(states))}"
+    for explorer_id, state in states.items():
+        assert state["spec"]["static"] is True
+        assert state["spec"]["main"] not in state["spec"]["fixed"], explorer_id
+        assert state["view"]["figure"]["data"], f"{explorer_id}: a figure without data"
+        assert state["view"]["figure"]["layout"]["title"]["text"], f"{explorer_id}: untitled"
+        assert len(json.dumps(state["tables"])) <= tables.MAX_GRID_BYTES, explorer_id
+        shipped = {name for name, _values in state["spec"]["scenarios"]}
+        assert shipped == set(state["tables"]["scenarios"])
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
-def test_explorers_with_few_settings_stay_interactive(site: Path, lesson: Path):
-    """Frames for every setting of the main control, computed by the explorer itself."""
+def test_the_pages_figures_are_the_explorers_own(site: Path, lesson: Path):
+    """Every entry of a page's grid (a sample of 40 per explorer) is what the explorer draws."""
     registry = {cls.explorer_id: cls for cls in all_explorers()}
-    parsed = parse(site / f"{lesson.stem}.html")
-    for spec in (f for f in figures(parsed) if "explorer" in f):
-        cls = registry[spec["explorer"]["id"]]
-        explorer = cls(**spec["explorer"]["start"])
-        steps = static_site.control_steps(explorer.main)
-        if steps is None:
-            assert not spec.get("frames"), f"{cls.explorer_id}: frames beyond the limit"
-            continue
-        frames, slider = spec["frames"], spec["layout"]["sliders"][0]
-        assert len(frames) == len(steps) == len(slider["steps"]) == len(spec["readouts"])
-        assert [s["args"][0][0] for s in slider["steps"]] == [f["name"] for f in frames]
-        assert spec["values"] == [value for _, value in steps]
-        distinct = {json.dumps(f["data"], sort_keys=True) for f in frames}
-        assert len(distinct) > 1, f"{cls.explorer_id}: every frame is the same"
-        for frame, value in zip(frames, spec["values"], strict=True):
-            assert len(frame["data"]) == len(spec["data"])
-            explorer.set(**{explorer.main_control: value})
-            expected = static_site._traces(explorer.figure)
-            for got, want in zip(frame["data"], expected, strict=True):
-                for key in ("x", "y", "text"):
-                    assert got.get(key) == want.get(key), f"{cls.explorer_id} at {value}: {key}"
-            assert spec["readouts"][frame["name"]] == explorer.readout_text
+    for state in explorer_states(parse(site / f"{lesson.stem}.html")):
+        explorer = registry[state["spec"]["id"]]()
+        grid = state["tables"]
+        assert grid["figure"] == explorer.render(explorer.values)["figure"]
+        keys = sorted(grid["entries"])
+        main = explorer.controls_by_name[explorer.main_name]
+        assert len(keys) >= len(main.settings(explorer.values)) - 1
+        for key in keys[:: max(1, len(keys) // 40)]:
+            values = _values(explorer, key)
+            drawn = explorer.render(values)
+            entry = grid["entries"][key]
+            assert tables.apply_patch(grid["figure"], entry["patch"]) == drawn["figure"], key
+            assert entry["sentence"] == drawn["sentence"], key
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
@@ -267,67 +286,3 @@ def test_every_local_link_lands(site: Path, pages: list[Path]):
             assert (site / name).is_file(), f"{page.name} links to missing {link}"
             if fragment and name in ids:
                 assert fragment in ids[name], f"{page.name}: no #{fragment} in {name}"
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_pages_in_a_browser_load_only_local_files_and_move_their_sliders(
-    site: Path, pages: list[Path], tmp_path: Path
-):
-    playwright = pytest.importorskip("playwright.sync_api")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=flags
-        )
-        try:
-            page = browser.new_page()
-            remote: list[str] = []
-            errors: list[str] = []
-
-            def route(r):
-                if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
-                    return r.continue_()
-                remote.append(r.request.url)
-                return r.abort()
-
-            page.route("**/*", route)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            moved = 0
-            for path in pages:
-                parsed = parse(path)
-                specs = figures(parsed)
-                page.goto(path.as_uri())
-                if specs:
-                    page.wait_for_selector("body[data-figures-ready='yes']", timeout=30_000)
-                assert page.locator(".js-plotly-plot").count() == len(specs), path.name
-                for spec in (s for s in specs if s.get("frames")):
-                    plot = page.locator(f"#{spec['_target']}")
-                    readout = page.locator(f"#{spec['_readout']}")
-                    active = spec["layout"]["sliders"][0]["active"]
-                    key = "ArrowLeft" if active == len(spec["frames"]) - 1 else "ArrowRight"
-                    step = active - 1 if key == "ArrowLeft" else active + 1
-                    plot.focus()
-                    page.keyboard.press(key)
-                    name = spec["frames"][step]["name"]
-                    page.wait_for_function(
-                        "([id, name]) => document.getElementById(id).dataset.frame === name",
-                        arg=[spec["_target"], name],
-                        timeout=5_000,
-                    )
-                    assert readout.text_content() == spec["readouts"][name]
-                    moved += 1
-            assert remote == [], f"requests to other hosts: {remote}"
-            assert errors == [], errors
-            assert moved >= 1, "no interactive figure was found to move"
-        finally:
-            browser.close()

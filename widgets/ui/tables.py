@@ -56,7 +56,7 @@ MAX_SETTINGS = 1000
 #: The most a live table may weigh (JSON): controls past it are answered by the kernel.
 MAX_TABLE_BYTES = 3_000_000
 #: The most one explorer's grid may weigh on a static page (JSON).
-MAX_GRID_BYTES = 2_500_000
+MAX_GRID_BYTES = 1_500_000
 #: Seconds the controls must rest before the next table is built.
 DEBOUNCE_S = 0.05
 #: Seconds of drawing between two looks at the kernel's other messages.
@@ -235,18 +235,22 @@ def grid(explorer: Explorer, limit: int = MAX_GRID_BYTES) -> dict:
             weight = max(1, sample_weight(sample))
         if count <= 20_000 and count * weight <= limit:
             live = candidate
-    built = _Table(explorer, defaults, limit * 2)
-    for values in _grid_values(controls, live, defaults):
-        built.add("grid", values)
-    fixed = [name for name in controls if name not in live]
-    shipped = [
-        name
-        for name, scenario in explorer.scenarios.items()
-        if all(explorer.scenario_values(scenario)[n] == defaults[n] for n in fixed)
-    ]
-    for name in shipped:
-        built.add("scenario", explorer.scenario_values(explorer.scenarios[name]))
-    return {**built.message, "fixed": fixed, "scenarios": shipped}
+    while True:  # the estimate may be low: drop the last control until the grid fits
+        built = _Table(explorer, defaults, 2**62)
+        for values in _grid_values(controls, live, defaults):
+            built.add("grid", values)
+        fixed = [name for name in controls if name not in live]
+        shipped = [
+            name
+            for name, scenario in explorer.scenarios.items()
+            if all(explorer.scenario_values(scenario)[n] == defaults[n] for n in fixed)
+        ]
+        for name in shipped:
+            built.add("scenario", explorer.scenario_values(explorer.scenarios[name]))
+        message = {**built.message, "fixed": fixed, "scenarios": shipped}
+        if len(json.dumps(message)) <= limit or len(live) == 1:
+            return message
+        live.pop()
 
 
 def sample_weight(message: Mapping[str, Any]) -> int:
