@@ -25,13 +25,23 @@ $(STAMP): requirements.txt pyproject.toml tools/course_env.py $(wildcard share/j
 	$(BIN)/python tools/course_env.py kernel --venv $(KERNEL) --prefix $(VENV)
 	@touch $@
 
+# The server calls no other host: no news feed, no check for a newer JupyterLab, and the
+# extension manager lists what is installed without asking the package index
+# (tests/test_no_call_home.py watches the server's connections while a lesson runs).
+NO_CALL_HOME := --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly
+
 ## Open the course in JupyterLab on 127.0.0.1 (token kept: open the URL it prints).
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LESSON)
+		--ServerApp.root_dir=$(CURDIR) $(NO_CALL_HOME) $(ROOT_FLAG) $(LESSON)
 
 ## Every check: ruff, unit and property tests, the lessons under nbval, the browser suite.
 test: setup
+	@# Debian's Chromium before the first test that needs it (with CI=true, a browser that
+	@# cannot be installed fails here, and tests/conftest.py fails any skipped browser test).
+	$(BIN)/python tools/ensure_browser.py
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
 	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
 	$(BIN)/python tools/course_env.py check

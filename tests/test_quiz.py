@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.ui.quiz import Quiz, grade, validate_question
+from widgets.ui.quiz import Quiz, grade, read_number, validate_question
 
 CHOICE = {
     "id": "c",
@@ -78,3 +78,37 @@ def test_the_widget_shows_feedback_for_an_answer():
     assert "too high because" in quiz.feedback[1].value
     assert "type a number in days" in quiz.answer(2, "nineteen")
     assert "course-quiz" in quiz.widget._dom_classes
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("1,5", 1.5),
+        ("0,25", 0.25),
+        ("12,75", 12.75),
+        ("1,500", 1500.0),
+        ("1,500,000", 1_500_000.0),
+        ("1,500.5", 1500.5),
+        ("1.500,5", 1500.5),
+        ("19", 19.0),
+        (" 19.5 ", 19.5),
+        ("1 500", 1500.0),
+        ("\u22123,5", -3.5),
+        ("-0,5", -0.5),
+    ],
+)
+def test_a_decimal_comma_is_a_decimal_point_and_thousands_stay_thousands(typed, number):
+    assert read_number(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["", "-", "abc", "1,2,3", "1,5,00", "19 days"])
+def test_text_that_is_not_a_number_is_refused(typed):
+    with pytest.raises(ValueError, match="not a number"):
+        read_number(typed)
+
+
+def test_the_widget_reads_a_decimal_comma():
+    question = {**NUMERIC, "answer": 1.5, "tolerance": 0.05}
+    quiz = Quiz([question])
+    assert "Right." in quiz.answer(1, "1,5")
+    assert "too high because" in quiz.answer(1, "1,500")

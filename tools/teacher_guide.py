@@ -253,9 +253,35 @@ def render_lesson(lesson: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+_TAG_OR_AUTOLINK = re.compile(r"<(?=[A-Za-z/!?])")
+_CHARACTER_REFERENCE = re.compile(r"&(?=#?\w+;)")
+_LINK_SYNTAX = re.compile(r"([\\\[\]])")
+
+
+def plain(value: Any) -> Any:
+    """Teacher-written text made inert in Markdown: it can add no HTML tag, entity or link.
+
+    ``<`` before a letter, ``/``, ``!`` or ``?`` (a tag, a comment or an autolink) and
+    ``&`` before a character reference are written as entities; ``[``, ``]`` and ``\\``
+    are escaped so no ``[text](javascript:...)`` link or ``![image](https://...)`` forms.
+    Everything else ("ANC < 500", *emphasis*) stays as written. Tables and lists are
+    walked; numbers and flags are returned as they are.
+    """
+    if isinstance(value, str):
+        value = _CHARACTER_REFERENCE.sub("&amp;", value)
+        value = _TAG_OR_AUTOLINK.sub("&lt;", value)
+        return _LINK_SYNTAX.sub(r"\\\1", value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 def render(lessons: list[dict[str, Any]] | None = None) -> str:
     """The whole guide as Markdown; ``GuideError`` lists everything the data lack."""
     lessons = load_lessons() if lessons is None else lessons
+    lessons = [plain(lesson) for lesson in lessons]
     missing = [p for lesson in lessons for p in problems(lesson)]
     if missing:
         raise GuideError("the teacher guide cannot be rendered:\n" + "\n".join(missing))

@@ -103,12 +103,12 @@ def glossary_block(term_ids: Iterable[str] | None = None, *, link: bool = False)
     for term_id in ids:
         entry = entries[term_id]
         name = html.escape(entry["term"])
+        # the id is checked when the glossary is read (widgets.ui.assets); escaped all the same
+        anchor = html.escape(glossary_anchor(term_id))
         if link:
-            href = f"{GLOSSARY_NOTEBOOK}#{glossary_anchor(term_id)}"
-            name = f"<a href='{href}'>{name}</a>"
+            name = f"<a href='{html.escape(GLOSSARY_NOTEBOOK)}#{anchor}'>{name}</a>"
         rows.append(
-            f"<dt id='{glossary_anchor(term_id)}'><b>{name}</b></dt>"
-            f"<dd>{html.escape(entry['definition'])}</dd>"
+            f"<dt id='{anchor}'><b>{name}</b></dt><dd>{html.escape(entry['definition'])}</dd>"
         )
         lines.append(f"{entry['term']}: {entry['definition']}")
     return HTMLBlock(f"<dl class='course-glossary'>{''.join(rows)}</dl>", "\n".join(lines))

@@ -39,7 +39,7 @@ def print_recovery_summary() -> None:
 
 def _points(name, points, text, **extra):
     """A named trace of markers at the (x, y) ``points``, labelled with ``text``."""
-    xs, ys = zip(*points, strict=True)
+    xs, ys = zip(*points, strict=True) if points else ((), ())
     return dict(type="scatter", name=name, x=xs, y=ys, mode="markers+text", text=text, **extra)
 
 

@@ -7,11 +7,13 @@ blood-count model (``simulate_blood_counts``, ``engraftment_day``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
-from ._validate import check_choice, check_count, check_range
+from ._validate import check_choice, check_count, check_flag, check_range, finite_result
 from .published import (
     GRAFT_SOURCES,
     NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL,
@@ -76,6 +78,7 @@ class SeverityAssessment:
         return int(self.neutrophils_low) + int(self.platelets_low) + int(self.reticulocytes_low)
 
 
+@finite_result
 def assess_severity(
     *,
     cellularity_pct: float,
@@ -101,16 +104,17 @@ def assess_severity(
     plt = check_range("platelets", platelets, 0, 5000, unit="x10^9/L")
     retic = check_range("reticulocytes", reticulocytes, 0, 1000, unit="x10^9/L")
     allowed = [t.value for t in RETICULOCYTE_THRESHOLDS]
-    if (
-        isinstance(reticulocyte_threshold, bool)
-        or not isinstance(reticulocyte_threshold, int | float)
-        or float(reticulocyte_threshold) not in allowed
-    ):
-        listed = " or ".join(f"{a:g}" for a in allowed)
+    listed = " or ".join(f"{a:g}" for a in allowed)
+    threshold = math.nan
+    if not isinstance(reticulocyte_threshold, bool) and isinstance(reticulocyte_threshold, Real):
+        try:
+            threshold = float(reticulocyte_threshold)
+        except OverflowError:
+            pass
+    if threshold not in allowed:
         raise ValueError(
             f"reticulocyte_threshold must be {listed} x10^9/L; got {reticulocyte_threshold!r}"
         )
-    threshold = float(reticulocyte_threshold)
     marrow = cellularity < MARROW_CELLULARITY_BELOW_PCT.value
     if residual_hematopoietic_pct is not None:
         residual = check_range("residual_hematopoietic_pct", residual_hematopoietic_pct, 0, 100)
@@ -138,6 +142,7 @@ def assess_severity(
     )
 
 
+@finite_result
 def aplastic_anemia_severity(
     *,
     cellularity_pct: float,
@@ -165,6 +170,7 @@ def aplastic_anemia_severity(
 # -- finding a donor -------------------------------------------------------------------
 
 
+@finite_result
 def sibling_match_probability(n_siblings: int) -> float:
     """The chance that at least one of ``n_siblings`` full siblings is HLA-identical.
 
@@ -386,14 +392,37 @@ class BloodCounts:
     platelet_recovery_day: int | None
 
 
+#: The longest series of daily counts the course reads (about 27 years).
+MAX_DAYS = 10_000
+
+
+def _check_daily_counts(values: object) -> np.ndarray:
+    """Daily counts: a flat sequence of up to ``MAX_DAYS`` finite numbers."""
+    allowed = f"a sequence of 1 to {MAX_DAYS:,} finite numbers (one count per day)"
+    if isinstance(values, str | bytes) or isinstance(values, Mapping):
+        raise ValueError(f"values must be {allowed}; got {type(values).__name__}")
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"values must be {allowed}") from None
+    if array.ndim != 1 or not 1 <= array.size <= MAX_DAYS or array.dtype.kind not in "iuf":
+        raise ValueError(f"values must be {allowed}; got shape {array.shape}, {array.dtype}")
+    array = array.astype(float)
+    if not np.isfinite(array).all():
+        raise ValueError(f"values must be {allowed}; got NaN or an infinity")
+    return array
+
+
+@finite_result
 def first_sustained_day(values: np.ndarray, threshold: float, run: int = 3) -> int | None:
     """The first day of ``run`` consecutive days at or above ``threshold``, after a fall below it.
 
     ``values`` holds one count per day from day 0. The count must first have been
     below the threshold (the nadir after conditioning); ``None`` if no such run.
     """
-    values = np.asarray(values, dtype=float)
-    check_count("run", run, 1)
+    values = _check_daily_counts(values)
+    threshold = check_range("threshold", threshold)
+    run = check_count("run", run, 1, MAX_DAYS)
     below = np.flatnonzero(values < threshold)
     if below.size == 0:
         return None
@@ -419,6 +448,7 @@ def _check_dose(graft_source: str, cd34_dose_per_kg: float | None) -> tuple[str,
     return graft_source, dose
 
 
+@finite_result
 def simulate_blood_counts(
     graft_source: str, cd34_dose_per_kg: float | None = None, *, days: int = 60
 ) -> BloodCounts:
@@ -476,6 +506,7 @@ def simulate_blood_counts(
     )
 
 
+@finite_result
 def engraftment_day(graft_source: str, cd34_dose_per_kg: float | None = None) -> int | None:
     """The day of neutrophil engraftment in the teaching model (``None``: graft failure).
 
@@ -487,6 +518,7 @@ def engraftment_day(graft_source: str, cd34_dose_per_kg: float | None = None) ->
     return simulate_blood_counts(graft_source, cd34_dose_per_kg).engraftment_day
 
 
+@finite_result
 def low_dose_warning(graft_source: str, cd34_dose_per_kg: float | None = None) -> str | None:
     """A warning when the dose is below what the cited study found enough; else ``None``."""
     graft_source, dose = _check_dose(graft_source, cd34_dose_per_kg)
@@ -512,12 +544,21 @@ class Criterion:
     threshold: float
     met: bool
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty text; got {self.name!r}")
+        object.__setattr__(self, "value", check_range("value", self.value, 0, 1e6))
+        threshold = check_range("threshold", self.threshold, 0, 1e6, low_open=True)
+        object.__setattr__(self, "threshold", threshold)
+        object.__setattr__(self, "met", check_flag("met", self.met))
+
     @property
     def share_pct(self) -> float:
         """The patient's value as a share of the threshold (%): below 100 means met."""
         return 100.0 * self.value / self.threshold
 
 
+@finite_result
 def severity_criteria(
     *,
     cellularity_pct: float,

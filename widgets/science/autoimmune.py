@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_choice, check_count, check_range
+from ._validate import check_choice, check_count, check_range, finite_result
 from .published import Sourced
 
 __all__ = [
@@ -57,6 +57,13 @@ __all__ = [
 # -- trial proportions and their uncertainty ------------------------------------------------
 
 
+#: The largest trial the course computes an interval for (a million patients).
+MAX_PATIENTS = 1_000_000
+#: The highest confidence level: beyond it the interval's z value is too large to compute.
+MAX_CONFIDENCE_LEVEL = 0.9999
+
+
+@finite_result
 def proportion_ci(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """The Wilson score interval for ``successes`` out of ``n`` (fractions from 0 to 1).
 
@@ -71,13 +78,13 @@ def proportion_ci(successes: int, n: int, level: float = 0.95) -> tuple[float, f
     n
         Patients counted: a whole number from 1 upwards.
     level
-        Confidence level, strictly between 0 and 1 (0.95 for a 95 % interval).
+        Confidence level, above 0 and at most 0.9999 (0.95 for a 95 % interval).
     """
-    n = check_count("n", n, low=1)
+    n = check_count("n", n, low=1, high=MAX_PATIENTS)
     successes = check_count("successes", successes, low=0)
     if successes > n:
         raise ValueError(f"successes must be a whole number from 0 to n ({n}); got {successes}")
-    level = check_range("level", level, 0.0, 1.0, low_open=True, high_open=True)
+    level = check_range("level", level, 0.0, MAX_CONFIDENCE_LEVEL, low_open=True)
     return _wilson_interval(successes, n, level)
 
 
@@ -103,6 +110,14 @@ class TrialArm:
     label: str
     events: int
     patients: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.label, str):
+            raise ValueError(f"label must be a string; got {self.label!r}")
+        patients = check_count("patients", self.patients, low=1, high=MAX_PATIENTS)
+        events = check_count("events", self.events, low=0, high=patients)
+        object.__setattr__(self, "patients", patients)
+        object.__setattr__(self, "events", events)
 
     @property
     def proportion(self) -> float:
@@ -190,6 +205,7 @@ class TrialIntervals:
         return low_a <= high_b and low_b <= high_a
 
 
+@finite_result
 def trial_intervals(key: str, patients_per_arm: int, level: float = 0.95) -> TrialIntervals:
     """Wilson intervals of a published result, and of the same proportions at another size.
 
@@ -342,6 +358,7 @@ RESET_PARAMETERS: dict[str, ModelParameter] = {
 }
 
 
+@finite_result
 def thymic_output(age_years: float) -> float:
     """Thymic output at ``age_years``, relative to age 20 (teaching model, assumed).
 
@@ -381,6 +398,7 @@ _FINE_STEP_MONTHS = 0.05
 _DISPLAY_EVERY = 5  # the figure gets every 5th point: 0.25-month steps, 145 points
 
 
+@finite_result
 def reset_course(intensity: float = 0.95, age_years: float = 36.0) -> ResetCourse:
     """What happens to the immune system over the 36 months after the reset (teaching model).
 
@@ -545,10 +563,11 @@ ASTIS_ELIGIBLE_SURVIVAL_10_YEARS = Sourced(
 )
 
 
+@finite_result
 def constant_rate_per_100_patient_years(surviving: float, years: float) -> float:
     """The constant event rate that leaves ``surviving`` (a fraction) after ``years``."""
     surviving = check_range("surviving", surviving, 0.0, 1.0, low_open=True, high_open=True)
-    years = check_range("years", years, 0.0, 100.0, low_open=True, unit="years")
+    years = check_range("years", years, 0.1, 100.0, unit="years")
     return -100.0 * math.log(surviving) / years
 
 
@@ -559,6 +578,7 @@ def _knots(outcome: str) -> tuple[np.ndarray, np.ndarray]:
     return np.array(times), np.array(values)
 
 
+@finite_result
 def astis_hazard_ratio(month: float, outcome: str = "event_free") -> float:
     """Transplant-versus-cyclophosphamide hazard ratio at ``month`` (ASTIS, van Laar 2014).
 
@@ -583,6 +603,7 @@ def _integral_of_hazard_ratio(months: np.ndarray, outcome: str) -> np.ndarray:
     return whole[segment] + values[segment] * into + 0.5 * slope * into**2
 
 
+@finite_result
 def astis_cumulative_hazard_ratio(month: float, outcome: str = "event_free") -> float:
     """The hazard ratio integrated from 0 to ``month`` (months): the transplant arm's
     cumulative hazard in units of the comparator's constant monthly hazard."""
@@ -591,6 +612,7 @@ def astis_cumulative_hazard_ratio(month: float, outcome: str = "event_free") -> 
     return float(_integral_of_hazard_ratio(np.array([month]), outcome)[0])
 
 
+@finite_result
 def astis_crossing_month(outcome: str = "event_free") -> float | None:
     """The month the transplant and cyclophosphamide cumulative event curves cross.
 
@@ -648,6 +670,7 @@ class AstisCurves:
         return float(self.comparator_pct[-1])
 
 
+@finite_result
 def astis_cumulative_events(
     horizon_months: float = 72.0,
     comparator_rate_per_100_patient_years: float = ASTIS_DEFAULT_COMPARATOR_RATE.value,

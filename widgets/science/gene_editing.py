@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ._validate import check_count, check_fraction, check_range
+from ._validate import check_count, check_fraction, check_range, finite_result
 from .published import NEUTROPHIL_RECOVERY_MEDIAN_DAYS, PLATELET_RECOVERY_MEDIAN_DAYS, Sourced
 
 __all__ = [
@@ -98,6 +98,7 @@ CLIMB121_FREE_OF_CRISES = Sourced(29 / 30, "frangoul2024", "29 of 30 evaluable p
 #: CLIMB-111 (beta-thalassaemia): transfusion independent for >= 12 months.
 CLIMB111_TRANSFUSION_INDEPENDENT = Sourced(32 / 35, "locatelli2024", "32 of 35 evaluable patients")
 
+_MIN_LIFESPAN_DAYS = 0.5
 _MAX_LIFESPAN_DAYS = 365.0
 _MAX_ADVANTAGE_PER_MONTH = 10.0
 _MAX_MONTHS = 600.0
@@ -106,6 +107,7 @@ _MAX_MONTHS = 600.0
 # -- 1. edited alleles -------------------------------------------------------------
 
 
+@finite_result
 def edited_allele_distribution(allele_editing_fraction: float) -> tuple[float, float, float]:
     """Shares of cells with no, one and both alleles edited: (unedited, one, both).
 
@@ -140,15 +142,18 @@ class AlleleDistribution:
         return self.one_allele + self.both_alleles
 
 
+@finite_result
 def allele_distribution(allele_editing_fraction: float) -> AlleleDistribution:
     """``edited_allele_distribution`` as a small record (with ``at_least_one``)."""
-    unedited, one, both = edited_allele_distribution(allele_editing_fraction)
-    return AlleleDistribution(float(allele_editing_fraction), unedited, one, both)
+    p = check_fraction("allele_editing_fraction", allele_editing_fraction)
+    unedited, one, both = edited_allele_distribution(p)
+    return AlleleDistribution(p, unedited, one, both)
 
 
 # -- 2. how many corrected cells are enough (Fitzhugh logic) -------------------------
 
 
+@finite_result
 def donor_red_cell_fraction(
     myeloid_chimerism: float,
     *,
@@ -176,23 +181,21 @@ def donor_red_cell_fraction(
         Share of the marrow's myeloid (and red-cell) output that is donor or
         corrected, in [0, 1].
     donor_rbc_lifespan_days, recipient_rbc_lifespan_days
-        Red-cell lifespans in days, each > 0 and <= 365.
+        Red-cell lifespans in days, each from 0.5 to 365.
     """
     d = check_fraction("myeloid_chimerism", myeloid_chimerism)
     donor = check_range(
         "donor_rbc_lifespan_days",
         donor_rbc_lifespan_days,
-        0.0,
+        _MIN_LIFESPAN_DAYS,
         _MAX_LIFESPAN_DAYS,
-        low_open=True,
         unit="days",
     )
     recipient = check_range(
         "recipient_rbc_lifespan_days",
         recipient_rbc_lifespan_days,
-        0.0,
+        _MIN_LIFESPAN_DAYS,
         _MAX_LIFESPAN_DAYS,
-        low_open=True,
         unit="days",
     )
     healthy = d * donor
@@ -200,6 +203,7 @@ def donor_red_cell_fraction(
     return min(1.0, max(0.0, healthy / (healthy + sick)))
 
 
+@finite_result
 def chimerism_thresholds_reached(myeloid_chimerism: float) -> int:
     """How many of the published myeloid-chimerism thresholds a share reaches (0 to 3).
 
@@ -217,6 +221,7 @@ def chimerism_thresholds_reached(myeloid_chimerism: float) -> int:
     return sum(d >= threshold.value - 1e-9 for threshold, _ in MYELOID_CHIMERISM_THRESHOLDS)
 
 
+@finite_result
 def donor_red_cell_curve(
     donor_rbc_lifespan_days: float = NORMAL_RBC_LIFESPAN_DAYS.value,
     recipient_rbc_lifespan_days: float = SICKLE_RBC_LIFESPAN_DAYS.value,
@@ -250,6 +255,7 @@ def _check_advantage(growth_advantage_per_month: float) -> float:
     )
 
 
+@finite_result
 def corrected_share(
     corrected_fraction_at_infusion: float, growth_advantage_per_month: float, months: float
 ) -> float:
@@ -292,12 +298,15 @@ def _share(f0: float, a: float, months: np.ndarray) -> np.ndarray:
     return np.clip(expit(log_odds), 0.0, 1.0)
 
 
+@finite_result
 def months_to_half_corrected(
     corrected_fraction_at_infusion: float, growth_advantage_per_month: float
 ) -> float | None:
     """Months until corrected cells are half the lymphocytes; ``None`` if never.
 
-    From the same teaching model: t = ln((1-f0)/f0) / ln(1+a); 0 if f0 >= 0.5.
+    From the same teaching model: t = ln((1-f0)/f0) / ln(1+a); 0 if f0 >= 0.5;
+    ``None`` also when t is beyond the model's 600 months (50 years): a tiny
+    advantage would take longer than a lifetime.
     """
     f0 = check_fraction("corrected_fraction_at_infusion", corrected_fraction_at_infusion)
     a = _check_advantage(growth_advantage_per_month)
@@ -305,7 +314,8 @@ def months_to_half_corrected(
         return 0.0
     if f0 <= 0.0 or a <= 0.0:
         return None
-    return (math.log1p(-f0) - math.log(f0)) / math.log1p(a)
+    months = (math.log1p(-f0) - math.log(f0)) / math.log1p(a)
+    return months if months <= _MAX_MONTHS else None
 
 
 @dataclass(frozen=True)
@@ -326,6 +336,7 @@ class SelectiveAdvantageCourse:
         )
 
 
+@finite_result
 def corrected_share_course(
     corrected_fraction_at_infusion: float,
     growth_advantage_per_month: float,
@@ -367,6 +378,7 @@ class WorkflowStep:
     sources: tuple[str, ...]
 
 
+@finite_result
 def ex_vivo_workflow() -> tuple[WorkflowStep, ...]:
     """The steps of an ex vivo gene-editing transplant (exa-cel), in order.
 

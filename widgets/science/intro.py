@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._validate import check_choice, check_flag, check_range
+from ._validate import check_choice, check_flag, check_range, finite_result
 from .published import (
     GRAFT_SOURCES,
     INFECTION_PHASES,
@@ -28,30 +28,58 @@ __all__ = [
 ]
 
 
+#: The most cells a family tree may hold (the course's has 14).
+MAX_TREE_CELLS = 10_000
+
+
+def _check_parents(parents: object) -> dict[str, str | None]:
+    """A family tree as a mapping cell -> parent cell (``None`` for the root)."""
+    allowed = (
+        f"a mapping of 1 to {MAX_TREE_CELLS:,} cell names (non-empty strings) to the name of "
+        "each cell's parent (None for the root)"
+    )
+    if not isinstance(parents, Mapping) or not 1 <= len(parents) <= MAX_TREE_CELLS:
+        raise ValueError(f"parents must be {allowed}; got {type(parents).__name__}")
+    checked: dict[str, str | None] = {}
+    for cell, parent in parents.items():
+        if not isinstance(cell, str) or not cell:
+            raise ValueError(f"parents must be {allowed}; a cell is named {cell!r}")
+        if parent is not None and (not isinstance(parent, str) or parent not in parents):
+            raise ValueError(
+                f"parents must be {allowed}, each parent one of the cells; "
+                f"the parent of {cell!r} is {parent!r}"
+            )
+        checked[cell] = parent
+    return checked
+
+
+@finite_result
 def lineage_path(parents: Mapping[str, str | None], cell: str) -> list[str]:
     """The chain of cells from the stem cell (the root) down to ``cell``.
 
     ``parents`` maps each cell to the cell it comes from (``None`` for the root).
     """
+    parents = _check_parents(parents)
     check_choice("cell", cell, parents)
     path = [cell]
     seen = {cell}
     while (parent := parents[path[-1]]) is not None:
-        if parent not in parents:
-            raise ValueError(f"parent of {path[-1]!r} must be one of the cells; got {parent!r}")
         if parent in seen:
-            raise ValueError(f"the lineage has a loop through {parent!r}")
+            raise ValueError(f"parents must form a tree; the lineage has a loop through {parent!r}")
         seen.add(parent)
         path.append(parent)
     return path[::-1]
 
 
+@finite_result
 def tree_positions(parents: Mapping[str, str | None]) -> dict[str, tuple[float, float]]:
     """x, y positions for drawing a family tree: the root on top, leaves evenly spaced.
 
     Each leaf takes the next slot from left to right; a parent sits above the middle
-    of its children. ``y`` is minus the depth.
+    of its children. ``y`` is minus the depth. (Walked without recursion, so a deep
+    chain of cells is no problem.)
     """
+    parents = _check_parents(parents)
     children: dict[str | None, list[str]] = {}
     for cell, parent in parents.items():
         children.setdefault(parent, []).append(cell)
@@ -59,31 +87,35 @@ def tree_positions(parents: Mapping[str, str | None]) -> dict[str, tuple[float, 
     if len(roots) != 1:
         raise ValueError(f"parents must name exactly one root (parent None); found {len(roots)}")
     positions: dict[str, tuple[float, float]] = {}
-    next_leaf = [0.0]
-
-    def place(cell: str, depth: int) -> float:
+    next_leaf = 0.0
+    # depth-first, children in order; a cell is placed after all its children
+    stack: list[tuple[str, int, bool]] = [(roots[0], 0, False)]
+    while stack:
+        cell, depth, children_done = stack.pop()
         kids = children.get(cell, [])
         if not kids:
-            x = next_leaf[0]
-            next_leaf[0] += 1.0
+            positions[cell] = (next_leaf, -float(depth))
+            next_leaf += 1.0
+        elif children_done:
+            xs = [positions[kid][0] for kid in kids]
+            positions[cell] = ((min(xs) + max(xs)) / 2.0, -float(depth))
         else:
-            xs = [place(kid, depth + 1) for kid in kids]
-            x = (min(xs) + max(xs)) / 2.0
-        positions[cell] = (x, -float(depth))
-        return x
-
-    place(roots[0], 0)
+            stack.append((cell, depth, True))
+            stack.extend((kid, depth + 1, False) for kid in reversed(kids))
     if len(positions) != len(parents):
-        raise ValueError("every cell's parent chain must lead to the root")
+        raise ValueError(
+            "parents must form a tree: every cell's parent chain must lead to the root"
+        )
     return positions
 
 
+@finite_result
 def infection_phase(day: float) -> InfectionPhase:
     """The phase of infection risk on ``day`` after an allogeneic transplant.
 
     Phases and their germs from Tomblyn et al., Biol Blood Marrow Transplant 2009.
     """
-    check_range("day", day, 0, None, unit="days after infusion")
+    day = check_range("day", day, 0, None, unit="days after infusion")
     for phase in INFECTION_PHASES:
         if phase.end_day is None or day < phase.end_day:
             return phase
@@ -103,6 +135,7 @@ class JourneyDay:
     platelets_recovered: bool | None
 
 
+@finite_result
 def journey_day(day: float, graft_source: str = "bone_marrow") -> JourneyDay:
     """The typical state of a patient ``day`` days after infusion.
 
@@ -138,6 +171,7 @@ class TransplantChoice:
     trade_offs: str
 
 
+@finite_result
 def choose_transplant(
     *, disease_in_stem_cells: bool, own_cells_healthy: bool, matched_donor: bool
 ) -> TransplantChoice:

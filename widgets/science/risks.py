@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ._validate import check_choice, check_count, check_flag, check_range
+from ._validate import check_choice, check_count, check_flag, check_range, finite_result
 from .aplastic import GRAFT_CD34_DOSES
 from .published import INFECTION_PHASES, Sourced
 
@@ -74,6 +74,7 @@ _MAX_BILIRUBIN_MG_DL = 100.0
 _MAX_STOOL_ML_PER_DAY = 20_000.0
 
 
+@finite_result
 def magic_skin_stage(rash_bsa_pct: float, *, bullae_desquamation_pct: float = 0.0) -> int:
     """MAGIC skin stage (0-4) from the active GVHD rash, in % of body surface area.
 
@@ -94,6 +95,7 @@ def magic_skin_stage(rash_bsa_pct: float, *, bullae_desquamation_pct: float = 0.
     return 4 if bullae > 5 else 3
 
 
+@finite_result
 def magic_liver_stage(bilirubin_mg_dl: float) -> int:
     """MAGIC liver stage (0-4) from total serum bilirubin in mg/dL.
 
@@ -112,6 +114,7 @@ def magic_liver_stage(bilirubin_mg_dl: float) -> int:
     return 4
 
 
+@finite_result
 def magic_upper_gi_stage(persistent_nausea: bool) -> int:
     """MAGIC upper-GI stage: 1 for persistent nausea, vomiting or anorexia, else 0.
 
@@ -120,6 +123,7 @@ def magic_upper_gi_stage(persistent_nausea: bool) -> int:
     return 1 if check_flag("persistent_nausea", persistent_nausea) else 0
 
 
+@finite_result
 def magic_lower_gi_stage(
     stool_ml_per_day: float, *, severe_pain_ileus_or_bloody: bool = False
 ) -> int:
@@ -181,6 +185,7 @@ def _grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> tuple[int, st
     return 0, "every organ is at stage 0, so there is no acute GVHD to grade"
 
 
+@finite_result
 def magic_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> int:
     """The overall MAGIC grade of acute GVHD (0-4) from the four organ stages.
 
@@ -191,6 +196,7 @@ def magic_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> int:
     return _grade(*_check_stages(skin, liver, upper_gi, lower_gi))[0]
 
 
+@finite_result
 def magic_grade_rule(skin: int, liver: int, upper_gi: int, lower_gi: int) -> str:
     """The MAGIC rule that decided the overall grade, in plain words (Harris et al. 2016)."""
     return _grade(*_check_stages(skin, liver, upper_gi, lower_gi))[1]
@@ -223,6 +229,7 @@ class GvhdAssessment:
         return MAGIC_GRADE_NAMES[self.grade]
 
 
+@finite_result
 def assess_acute_gvhd(
     *,
     rash_bsa_pct: float,
@@ -251,6 +258,7 @@ EBMT_DONORS = ("sibling", "unrelated")
 EBMT_SEXES = ("female", "male")
 
 
+@finite_result
 def ebmt_points(
     *,
     age: float,
@@ -292,6 +300,7 @@ def ebmt_points(
     }
 
 
+@finite_result
 def ebmt_score(
     *,
     age: float,
@@ -373,6 +382,7 @@ class EbmtOutcome:
     transplant_related_mortality_pct: float | None
 
 
+@finite_result
 def ebmt_published_outcomes(score: int) -> tuple[EbmtOutcome, ...]:
     """The outcomes both EBMT cohorts published for ``score`` (0-7), CML cohort first.
 
@@ -455,13 +465,14 @@ def _condition_set(conditions: Iterable[str]) -> set[str]:
     for key in conditions:
         if not isinstance(key, str) or key not in HCT_CI_WEIGHTS:
             raise ValueError(
-                f"conditions: unknown condition {key!r}; the valid keys are "
-                + ", ".join(HCT_CI_CONDITIONS)
+                f"conditions: unknown condition {key!r:.80}; conditions must hold only "
+                "condition keys: " + ", ".join(HCT_CI_CONDITIONS)
             )
         chosen.add(key)
     return chosen
 
 
+@finite_result
 def hct_ci_points(conditions: Iterable[str]) -> dict[str, int]:
     """The points each listed condition adds to the HCT-CI (Sorror et al., Blood 2005).
 
@@ -476,11 +487,13 @@ def hct_ci_points(conditions: Iterable[str]) -> dict[str, int]:
     return points
 
 
+@finite_result
 def hct_ci(conditions: Iterable[str]) -> int:
     """The HCT comorbidity index: the sum of :func:`hct_ci_points` (Sorror et al. 2005)."""
     return sum(hct_ci_points(conditions).values())
 
 
+@finite_result
 def hct_ci_age(conditions: Iterable[str], age: float) -> int:
     """HCT-CI/age: the HCT-CI plus 1 point for age 40 or over (Sorror et al., JCO 2014)."""
     score = hct_ci(conditions)
@@ -488,6 +501,7 @@ def hct_ci_age(conditions: Iterable[str], age: float) -> int:
     return score + (1 if age >= 40 else 0)
 
 
+@finite_result
 def hct_ci_risk_group(score: int) -> str:
     """The HCT-CI risk group: 0 "low", 1-2 "intermediate", 3 or more "high" (Sorror 2005)."""
     score = check_count("score", score, 0, HCT_CI_MAX)
@@ -496,6 +510,7 @@ def hct_ci_risk_group(score: int) -> str:
     return "intermediate" if score <= 2 else "high"
 
 
+@finite_result
 def hct_ci_age_group(score: int) -> str:
     """The HCT-CI/age group, "0-2", "3-4" or "5 or more" (Sorror et al., JCO 2014)."""
     score = check_count("score", score, 0, HCT_CI_MAX + 1)
@@ -525,6 +540,7 @@ KARNOFSKY_SCALE: Mapping[int, str] = MappingProxyType(
 )
 
 
+@finite_result
 def karnofsky_description(score: int) -> str:
     """What a Karnofsky performance status (0-100, in steps of 10) means (Péus et al. 2013)."""
     score = check_count("score", score, 0, 100)
@@ -590,6 +606,7 @@ class InfectionTimeline:
         return next(p for p in reversed(self.phases) if p.end_day > p.start_day)
 
 
+@finite_result
 def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> InfectionTimeline:
     """The phases of infection risk over the first year, for a given engraftment day.
 
@@ -634,6 +651,7 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
     )
 
 
+@finite_result
 def cd34_dose_at_pct_of_typical(graft_source: str, dose_pct: float) -> float:
     """The CD34+ dose (10^6 cells/kg) at ``dose_pct`` % of the graft's typical dose.
 

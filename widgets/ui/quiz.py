@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Feedback", "Quiz", "grade", "validate_question"]
+__all__ = ["Feedback", "Quiz", "grade", "read_number", "validate_question"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,40 @@ def validate_question(question: Mapping[str, Any]) -> None:
                 raise ValueError(f"quiz question {qid}: '{field}' is missing")
     else:
         raise ValueError(f"quiz question {qid}: 'kind' must be 'choice' or 'numeric'; got {kind!r}")
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"\d*,\d+")
+_DOTS_AND_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d+")
+
+
+def read_number(text: str) -> float:
+    """A number as a learner types it: ``"1.5"``, ``"1,5"`` (decimal comma) or ``"1,500"``.
+
+    A comma followed by exactly three digits groups thousands (``"1,500"`` and
+    ``"12,345,678.5"``); any other single comma is a decimal comma (``"1,5"``,
+    ``"0,25"``), as written in most languages other than English; ``"1.500,5"`` is
+    1500.5. Spaces between digit groups are ignored; a typographic minus is a minus.
+    ``ValueError`` if the text is not a number.
+    """
+    cleaned = _SPACES.sub("", str(text)).replace("\u2212", "-")
+    sign = ""
+    if cleaned[:1] in "+-" and cleaned:
+        sign, cleaned = cleaned[0], cleaned[1:]
+    if "," in cleaned:
+        if _THOUSANDS.fullmatch(cleaned):
+            cleaned = cleaned.replace(",", "")
+        elif _DOTS_AND_COMMA.fullmatch(cleaned):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        elif _DECIMAL_COMMA.fullmatch(cleaned):
+            cleaned = cleaned.replace(",", ".")
+        else:
+            raise ValueError(f"not a number: {text!r}")
+    try:
+        return float(sign + cleaned)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}") from None
 
 
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
@@ -132,7 +167,7 @@ class Quiz:
         try:
             if isinstance(answer, str):
                 try:
-                    answer = float(answer.strip().replace(",", ""))
+                    answer = read_number(answer)
                 except ValueError:
                     raise ValueError(f"type a number in {question['unit']}") from None
             result = grade(question, answer)
