@@ -223,3 +223,19 @@ def test_presentation_figure_scales_hand_set_sizes_and_keeps_invisible_lines():
     assert projected["data"][2]["line"]["width"] == PRESENTATION["line"]
     assert projected["data"][3]["marker"]["size"] == [MINIMUM["marker"], 30]
     assert projected["layout"]["annotations"][0]["font"]["size"] >= MINIMUM["font"]
+
+
+def test_the_shared_figure_pieces_every_lesson_draws_with():
+    """The one labelled point, label, reference line, legend and band every lesson uses."""
+    labelled = theme.points("you", [1], [2], theme.marker_style(1, size=16), ["1 %"])
+    assert labelled["mode"] == "markers+text" and labelled["marker"]["size"] == 16
+    assert theme.points("bare", [1], [2], {})["mode"] == "markers"
+    label = theme.label("note", 3, 4)
+    assert (label["xref"], label["yref"], label["bgcolor"]) == ("x", "y", theme.GROUND)
+    assert theme.end_label("ratio 1", 0, "y2")["x"] > 1  # in the right margin
+    shown = theme.vline("day", 5, 0, 1, "day 5")
+    assert shown["x"] == [5, 5] and shown["text"] == ["", "day 5"]
+    assert theme.vline("none", None, 0, 1)["x"] == [None, None]  # kept, drawn nowhere
+    assert theme.legend(-0.2, per_row=3)["entrywidth"] == 0.33
+    assert theme.band("risk", 0, 2, 1, 3)["fill"] == "toself"
+    assert theme.rows_axis({1: "a", 0: "b"}, -1, 2)["ticktext"] == ["a", "b"]

@@ -21,7 +21,7 @@
 
 How the figures get out of the kernel: the builder runs one extra cell first
 that imports this module *in the kernel* and calls ``install_formatters()``,
-which tells IPython to display an explorer, a quiz or a plotly ``FigureWidget``
+which tells IPython to display an explorer or a quiz
 as a JSON description (``MIME``) instead of a live widget. This module's top
 level therefore imports only the standard library; the kernel part needs
 plotly/ipywidgets (the kernel has them), the build part nbclient/nbconvert (the
@@ -38,7 +38,6 @@ import re
 import shutil
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +70,6 @@ def _plain(value: Any) -> Any:
     return json.loads(to_json_plotly(value))
 
 
-def _figure_dict(figure: Any) -> dict[str, Any]:
-    data = _plain(figure.to_dict())
-    for trace in data.get("data", []):
-        trace.pop("uid", None)
-    return data
-
-
 def explorer_description(explorer: Any) -> dict[str, Any]:
     """What the static page shows of an explorer: the explorer itself, with the whole grid
     of the settings it can ship (``widgets.ui.tables.grid``: the same engine as the page's
@@ -102,7 +94,6 @@ def quiz_description(quiz: Any) -> dict[str, Any]:
 def install_formatters() -> None:
     """Display explorers, quizzes and figure widgets as static descriptions (``MIME``)."""
     import ipywidgets as w
-    import plotly.graph_objects as go
     import plotly.io as pio
     from IPython import get_ipython
 
@@ -122,12 +113,6 @@ def install_formatters() -> None:
     formatter.for_type(
         Quiz,
         lambda obj, include=None, exclude=None: bundle(quiz_description(obj), "Self-check quiz"),
-    )
-    formatter.for_type(
-        go.FigureWidget,
-        lambda obj, include=None, exclude=None: bundle(
-            {"kind": "figure", "figure": _figure_dict(obj)}, "Figure"
-        ),
     )
     formatter.for_type(
         w.Widget,
@@ -158,11 +143,10 @@ def _lesson_title(nb: Any, path: Path) -> str:
 
 
 def _lesson_data(lesson_id: str) -> dict[str, Any]:
-    path = ROOT / "assets" / "lessons" / f"{lesson_id}.toml"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+    """A lesson's data as the course reads it (checked; ``COURSE_ASSETS_DIR`` honoured)."""
+    from widgets.ui.assets import lesson_data, lesson_ids
+
+    return lesson_data(lesson_id) if lesson_id in lesson_ids() else {}
 
 
 def _links():
@@ -268,8 +252,6 @@ class Page:
             return self.explorer(description)
         if kind == "quiz":
             return self.quiz(description)
-        if kind == "figure":
-            return self.figure(description["figure"])
         if kind == "html":
             return f"<div class='site-html'>{self.rewrite(description['html'])}</div>"
         return (
@@ -552,7 +534,7 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
         rows.append(
             f"<tr><td>{html.escape(lesson['id'].split('-')[0])}</td>"
             f"<td><a href='{lesson['page']}'>{html.escape(titles[lesson['id']])}</a></td>"
-            f"<td>{minutes if minutes else ''}</td>"
+            f"<td>{html.escape(str(minutes)) if minutes else ''}</td>"
             f"<td><ul>{explorers}</ul></td></tr>"
         )
     stems = [lesson["id"] for lesson in summary["lessons"]]

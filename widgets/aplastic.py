@@ -81,39 +81,28 @@ class SeverityExplorer(Explorer):
         verdict = f"<b>{a.severity.upper()}</b> ({a.blood_criteria_met} of 3 blood counts low)"
         return {
             "data": [
-                {
-                    "type": "scatter",
-                    "name": "threshold (100 %)",
-                    "x": [100] * len(rows),
-                    "y": names,
-                    "mode": "lines",
-                    "line": {"color": theme.THRESHOLD, "dash": "dash", "width": 2},
-                    "hoverinfo": "skip",
-                },
-                {
-                    "type": "scatter",
-                    "name": "this patient (filled = criterion met)",
-                    "x": xs,
-                    "y": names,
-                    "mode": "markers+text",
-                    "text": texts,
-                    "textposition": ["middle left" if x > 60 else "middle right" for x in xs],
-                    "marker": {
+                theme.vline("threshold (100 %)", 100, names[0], names[-1]),
+                theme.points(
+                    "this patient (filled = criterion met)",
+                    xs,
+                    names,
+                    {
                         "symbol": ["circle" if row.met else "circle-open" for row in rows],
                         "color": [theme.PALETTE[1] if r.met else theme.PALETTE[0] for r in rows],
                         "size": 15,
                         "line": {"width": 2, "color": theme.PALETTE[0]},
                     },
-                },
+                    texts,
+                    textposition=["middle left" if x > 60 else "middle right" for x in xs],
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
                 x_title="value as % of its threshold (log scale; left of 100 % = met)",
-                y_title="",
                 height=380,
                 xaxis={"type": "log", "range": [0, 3.3], "tickvals": [1, 10, 100, 1000]},
                 yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-                legend={"orientation": "h", "y": -0.25},
+                legend=theme.legend(-0.25),
                 margin={"l": 170, "t": 70},
                 annotations=[
                     theme.note(verdict, x=0, y=1.0, xanchor="left", yanchor="bottom", size=1.2)
@@ -158,6 +147,10 @@ def _dose_range(source: str) -> Range:
 
 
 _MARROW = _dose_range("bone_marrow")
+#: The graft menu, as every lesson that asks for a graft shows it.
+GRAFT_MENU = Menu(
+    "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
+)
 
 
 @register
@@ -202,12 +195,7 @@ class EngraftmentExplorer(Explorer):
         "brunstein2010",
     )
     controls = (
-        Menu(
-            "graft_source",
-            "Graft",
-            [(label, key) for key, label in GRAFT_SOURCE_LABELS.items()],
-            "bone_marrow",
-        ),
+        GRAFT_MENU,
         Slider(
             "dose",
             "CD34+ cell dose",
@@ -237,73 +225,43 @@ class EngraftmentExplorer(Explorer):
         platelet_threshold = science.PLATELET_RECOVERY_PER_NL.value
         median = state["median"].value
 
-        def marker(name, day, values, label, style, axis):
-            x, y = ([day], [values[day]]) if day is not None else ([], [])
-            return {
-                "type": "scatter",
-                "name": name,
-                "x": x,
-                "y": y,
-                "text": [f"{label} day {day}"] if day is not None else [],
-                "mode": "markers+text",
-                "textposition": "bottom right",
-                "marker": style,
-                "yaxis": axis,
-            }
+        def day_mark(name, day, values, label, marker, axis):
+            found = [] if day is None else [(day, values[day], f"{label} day {day}")]
+            x, y, text = theme.columns(found, 3)
+            return theme.points(name, x, y, marker, text, textposition="bottom right", yaxis=axis)
 
+        star = theme.marker_style(4, symbol="star", size=16, line={"width": 1, "color": "#000000"})
         return {
             "data": [
-                {
-                    "type": "scatter",
-                    "name": "neutrophils < 500/µL: high infection risk",
-                    "x": [0, end, end, 0, 0],
-                    "y": [1, 1, 20000, 20000, 1],
-                    "fill": "toself",
-                    "fillcolor": theme.SHADE,
-                    "mode": "none",
-                    "hoverinfo": "skip",
-                },
+                theme.band("neutrophils < 500/µL: high infection risk", 0, end, 1, 20000),
                 theme.line("neutrophils (/µL)", days, counts.neutrophils_per_ul, 0),
                 theme.threshold_line("500/µL (engraftment)", days, threshold, "dash"),
-                {
-                    "type": "scatter",
-                    "name": "published median day",
-                    "x": [median],
-                    "y": [threshold],
-                    "mode": "markers",
-                    "marker": {
-                        "symbol": "star",
-                        "size": 16,
-                        "color": theme.PALETTE[4],
-                        "line": {"width": 1, "color": "#000000"},
-                    },
-                    "hovertext": [f"published median: day {median:g}"],
-                    "hoverinfo": "text",
-                },
-                marker(
+                theme.points(
+                    "published median day",
+                    [median],
+                    [threshold],
+                    star,
+                    hovertext=[f"published median: day {median:g}"],
+                    hoverinfo="text",
+                ),
+                day_mark(
                     "engraftment day (model)",
                     counts.engraftment_day,
                     counts.neutrophils_per_ul,
                     "engrafted:",
-                    {**theme.marker_style(0), "size": 14, "symbol": "diamond"},
+                    theme.marker_style(0, size=14, symbol="diamond"),
                     "y",
                 ),
-                {
-                    **theme.line("platelets (×10⁹/L)", days, counts.platelets_per_nl, 1),
-                    "yaxis": "y2",
-                },
-                {
-                    **theme.threshold_line(
-                        "20 ×10⁹/L (platelets)", days, platelet_threshold, "dot"
-                    ),
-                    "yaxis": "y2",
-                },
-                marker(
+                theme.line("platelets (×10⁹/L)", days, counts.platelets_per_nl, 1, yaxis="y2"),
+                theme.threshold_line(
+                    "20 ×10⁹/L (platelets)", days, platelet_threshold, "dot", yaxis="y2"
+                ),
+                day_mark(
                     "platelet recovery day (model)",
                     counts.platelet_recovery_day,
                     counts.platelets_per_nl,
                     "platelets:",
-                    {**theme.marker_style(1), "size": 12},
+                    theme.marker_style(1, size=12),
                     "y2",
                 ),
             ],
@@ -317,7 +275,7 @@ class EngraftmentExplorer(Explorer):
                 yaxis2=theme.axis(
                     "platelets ×10⁹/L (log)", type="log", range=[-1, 2.6], domain=[0.0, 0.32]
                 ),
-                legend={"orientation": "h", "y": -0.2, "font": {"size": 11}},
+                legend=theme.legend(-0.2) | {"font": {"size": 11}},
                 margin={"b": 110},
             ),
         }
@@ -378,46 +336,37 @@ class DonorExplorer(Explorer):
     def draw(self, state):
         groups = list(REGISTRY_MATCH_PCT)
         values = [REGISTRY_MATCH_PCT[g].value for g in groups]
+        few = [bool(REGISTRY_MATCH_PCT[g].note) for g in groups]  # below 20 %: no exact figure
         return {
             "data": [
-                {
-                    "type": "scatter",
-                    "name": "at least one sibling matches",
-                    "x": list(range(11)),
-                    "y": [100 * p for p in state["curve"]],
-                    "mode": "lines+markers",
-                    "line": theme.line_style(0),
-                    "marker": {"size": 7, "color": theme.PALETTE[0]},
-                },
-                {
-                    "type": "scatter",
-                    "name": "this family",
-                    "x": [state["n"]],
-                    "y": [100 * state["p"]],
-                    "mode": "markers+text",
-                    "text": [f"{100 * state['p']:.0f} %"],
-                    "textposition": "top left",
-                    "marker": {"symbol": "diamond", "size": 16, "color": theme.PALETTE[1]},
-                },
-                {
-                    "type": "bar",
-                    "name": "8/8 unrelated donor (Gragert 2014)",
-                    "x": groups,
-                    "y": values,
-                    "text": [
-                        "< 20 %" if REGISTRY_MATCH_PCT[g].note else f"{v:g} %"
-                        for g, v in zip(groups, values, strict=True)
-                    ],
-                    "textposition": "outside",
-                    "marker": {
+                theme.line(
+                    "at least one sibling matches",
+                    list(range(11)),
+                    [100 * p for p in state["curve"]],
+                    0,
+                    mode="lines+markers",
+                    marker={"size": 7, "color": theme.PALETTE[0]},
+                ),
+                theme.points(
+                    "this family",
+                    [state["n"]],
+                    [100 * state["p"]],
+                    theme.marker_style(1, symbol="diamond", size=16),
+                    [f"{100 * state['p']:.0f} %"],
+                    textposition="top left",
+                ),
+                theme.bars(
+                    "8/8 unrelated donor (Gragert 2014)",
+                    groups,
+                    values,
+                    {
                         "color": theme.PALETTE[2],
-                        "pattern": {
-                            "shape": ["/" if REGISTRY_MATCH_PCT[g].note else "" for g in groups]
-                        },
+                        "pattern": {"shape": ["/" if n else "" for n in few]},
                     },
-                    "xaxis": "x2",
-                    "yaxis": "y2",
-                },
+                    ["< 20 %" if n else f"{v:g} %" for n, v in zip(few, values, strict=True)],
+                    xaxis="x2",
+                    yaxis="y2",
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
@@ -433,7 +382,7 @@ class DonorExplorer(Explorer):
                     tickangle=-35,
                 ),
                 yaxis2=theme.axis("", range=[0, 105], anchor="x2"),
-                legend={"orientation": "h", "y": -0.5},
+                legend=theme.legend(-0.5),
                 margin={"b": 140},
             ),
         }

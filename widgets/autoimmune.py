@@ -113,43 +113,18 @@ def reset_parameters() -> HTMLBlock:
     return HTMLBlock(body, "\n".join(lines))
 
 
-def _scatter(name: str, x, y, mode: str, **extra) -> dict:
-    return {"type": "scatter", "name": name, "x": x, "y": y, "mode": mode, **extra}
-
-
-def _columns(rows: list[tuple], count: int) -> list[list]:
-    """Rows of (x, y, ...) as columns [xs, ys, ...]; ``count`` empty lists for no rows."""
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * count
-
-
-def _marked(name: str, points: list[tuple], position: str, marker: dict) -> dict:
-    """Markers at (x, y, text) points, each text beside its marker (no points: none shown)."""
-    x, y, text = _columns(points, 3)
-    return _scatter(name, x, y, "markers+text", text=text, textposition=position, marker=marker)
-
-
-def _symbol(index: int, symbol: str, size: int) -> dict:
-    return {**theme.marker_style(index), "symbol": symbol, "size": size}
-
-
-def _guide(
-    name: str, x: float | None, top: float, label: str, position: str = "bottom right"
-) -> dict:
-    """A dotted vertical line at ``x`` up to ``top``, ``label`` at its top (x None: none)."""
-    points = [] if x is None else [(x, 0, ""), (x, top, label)]
-    trace = _marked(name, points, position, {})
-    return trace | {"mode": "lines+text", "line": _DOTTED, "hoverinfo": "skip", "showlegend": False}
-
-
-def _right_label(text: str, y: float, yref: str = "y") -> dict:
-    """A label in the right margin, level with ``y``: names a reference line's right end."""
-    return theme.note(text, x=1.005, y=y, yref=yref, xanchor="left", align="left", size=0.9)
-
-
 _THIN = {"color": "#999999", "dash": "solid", "width": 1}
-_DOTTED = {"color": theme.THRESHOLD, "dash": "dot", "width": 1.5}
-#: A legend of up to three entries a row under the figure: as many rows whatever is shown.
-_LEGEND = dict(orientation="h", y=-0.2, yanchor="top", entrywidth=0.33, entrywidthmode="fraction")
+_THIN_DASHED = {**_THIN, "dash": "dash"}
+
+
+def _guide(name: str, x: float | None, top: float, label: str, side: str = "bottom right"):
+    """A dotted vertical guide from 0 to ``top`` at ``x``, ``label`` at its top (x None: none)."""
+    guide = {"line": theme.GUIDE, "textposition": side, "showlegend": False}
+    return theme.vline(name, x, 0, top, label, **guide)
+
+
+#: A legend of three entries a row under the figure: as many rows whatever is shown.
+_LEGEND = theme.legend(-0.2, per_row=3)
 
 
 # -- 1. the reset ---------------------------------------------------------------------------
@@ -201,20 +176,23 @@ class ResetExplorer(Explorer):
         elif rebound is not None:
             returns, said = [(rebound, level)], f"disease returns: month {rebound:.1f}"
             side = "bottom left" if rebound > 24 else side
-        star, cross = _symbol(0, "star", 14), _symbol(1, "x", 14)
+        star = theme.marker_style(0, symbol="star", size=14)
+        cross = theme.marker_style(1, symbol="x", size=14)
         cited = f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"
         drives = theme.threshold_line("level that drives disease", months, level, "longdashdot")
-        before = theme.threshold_line("level before treatment", months, 1)
+        before = theme.threshold_line("level before treatment", months, 1, line=_THIN)
         return {
             "data": [
                 theme.line("new naive T-cell repertoire", months, state.naive, 0),
                 theme.line("self-reactive memory cells", months, state.memory, 1),
                 theme.line("regulatory cells", months, state.regulatory, 2),
-                {**drives, "showlegend": False},
-                {**before, "line": _THIN, "showlegend": False},
-                _scatter("disease returns", *_columns(returns, 2), "markers", marker=cross),
+                drives | {"showlegend": False},
+                before | {"showlegend": False},
+                theme.points("disease returns", *theme.columns(returns, 2), cross),
                 _guide("rebound month (guide)", rebound, 4, said, side),
-                _marked("published anchor", [(24, anchor.value, cited)], "top left", star),
+                theme.points(
+                    "published anchor", [24], [anchor.value], star, [cited], textposition="top left"
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
@@ -226,8 +204,8 @@ class ResetExplorer(Explorer):
                 legend=_LEGEND,
                 margin={"b": 100, "r": 120},
                 annotations=[
-                    _right_label("before treatment (1)", 1),
-                    _right_label(f"disease level<br>({level:g}, assumed)", level),
+                    theme.end_label("before treatment (1)", 1),
+                    theme.end_label(f"disease level<br>({level:g}, assumed)", level),
                 ],
             ),
         }
@@ -308,22 +286,19 @@ class TrialsExplorer(Explorer):
             marker = {"color": colour, "symbol": symbol, "size": 12}
             bars = {"type": "data", "symmetric": False, "array": highs, "arrayminus": lows}
             error_x = {**bars, "color": colour, "thickness": thickness, "width": 8}
-            traces.append({**_marked(name, points, position, marker), "error_x": error_x})
+            x, y, text = theme.columns(points, 3)
+            traces.append(
+                theme.points(name, x, y, marker, text, textposition=position, error_x=error_x)
+            )
         return {
             "data": traces,
             "layout": theme.figure_layout(
                 self.title,
                 x_title="patients with the outcome (%), with 95 % confidence interval",
-                y_title="",
                 height=360,
                 xaxis={"range": [0, 100], "dtick": 10},
-                yaxis={
-                    "range": [-0.6, 1.6],
-                    "tickvals": [1, 0],
-                    "ticktext": ["transplant", "comparator"],
-                    "showgrid": False,
-                },
-                legend={"orientation": "h", "y": -0.25},
+                yaxis=theme.rows_axis({1: "transplant", 0: "comparator"}, -0.6, 1.6),
+                legend=theme.legend(-0.25),
                 margin={"l": 100},
             ),
         }
@@ -388,7 +363,8 @@ class EarlyRiskExplorer(Explorer):
 
     def draw(self, state):
         months, horizon, crossing = state.months, state.horizon_months, state.crossing_month
-        diamond, triangle = _symbol(4, "diamond", 13), _symbol(2, "triangle-up", 13)
+        diamond = theme.marker_style(4, symbol="diamond", size=13)
+        triangle = theme.marker_style(2, symbol="triangle-up", size=13)
         cross, said = [], ""
         if state.crossing_in_view:
             cross, said = [(crossing, state.crossing_pct)], f"curves cross: month {crossing:.1f}"
@@ -396,21 +372,28 @@ class EarlyRiskExplorer(Explorer):
         reported = [(astis, 0)] if horizon >= astis else []  # on the time axis
         ratios = [(t, hr.value) for t, hr in ASTIS_HAZARD_RATIOS[state.outcome] if t <= horizon]
         span = [0, ASTIS_HORIZON_MAX_MONTHS]
-        equal = theme.threshold_line("no difference (hazard ratio 1)", span, 1)
         hazard_ratio_panel = [
             theme.line("hazard ratio, joined (assumed)", months, state.hazard_ratio, 3),
-            _scatter("hazard ratio published (ASTIS)", *_columns(ratios, 2), "markers")
-            | {"marker": _symbol(3, "square", 10)},
-            equal | {"line": {**_THIN, "dash": "dash"}, "showlegend": False},
+            theme.points(
+                "hazard ratio published (ASTIS)",
+                *theme.columns(ratios, 2),
+                theme.marker_style(3, symbol="square", size=10),
+            ),
+            theme.threshold_line("no difference (hazard ratio 1)", span, 1, line=_THIN_DASHED)
+            | {"showlegend": False},
         ]
         return {
             "data": [
                 theme.line("transplant (HSCT)", months, state.transplant_pct, 1),
                 theme.line("cyclophosphamide", months, state.comparator_pct, 0),
-                _scatter("model: curves cross", *_columns(cross, 2), "markers", marker=diamond),
+                theme.points("model: curves cross", *theme.columns(cross, 2), diamond),
                 _guide("crossing month (guide)", crossing if cross else None, 100, said),
-                _scatter("ASTIS's crossing (~2 years)", *_columns(reported, 2), "markers")
-                | {"marker": triangle, "cliponaxis": False},
+                theme.points(
+                    "ASTIS's crossing (~2 years)",
+                    *theme.columns(reported, 2),
+                    triangle,
+                    cliponaxis=False,
+                ),
                 *({**trace, "yaxis": "y2"} for trace in hazard_ratio_panel),
             ],
             "layout": theme.figure_layout(
@@ -429,7 +412,7 @@ class EarlyRiskExplorer(Explorer):
                 ),
                 legend=_LEGEND,
                 margin={"b": 100, "r": 100},
-                annotations=[_right_label("no difference<br>(ratio 1)", 0, "y2")],
+                annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],
             ),
         }
 

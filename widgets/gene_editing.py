@@ -37,16 +37,8 @@ def _vertical(x: float, dash: str) -> dict:
     return {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 100, "line": line}
 
 
-def _label(text: str, x: float, y: float, **extra) -> dict:
-    """A small text on the plot at (x, y), in the axes' units, on a white ground."""
-    ground = "rgba(255,255,255,0.85)"
-    return theme.note(text, x=x, y=y, size=0.8, xref="x", yref="y", bgcolor=ground, **extra)
-
-
-def _point(name: str, x: list, y: list, index: int, **extra) -> dict:
-    """The learner's setting: markers of series ``index`` at (x, y)."""
-    marker = {**theme.marker_style(index), "size": 14}
-    return theme.line(name, x, y, index, **{"mode": "markers", "marker": marker, **extra})
+#: The learner's setting on a curve: large markers of the third series.
+_YOU = theme.marker_style(2, size=14)
 
 
 def _lifespan(name: str, label: str, low: int, high: int, start: science.Sourced) -> Slider:
@@ -57,7 +49,7 @@ def _lifespan(name: str, label: str, low: int, high: int, start: science.Sourced
 def _layout(title: str, x_title: str, y_title: str, x_max: float = 100, **extra) -> dict:
     """The lesson's figures: shares in % from 0 up, the legend under the plot."""
     axes = {"xaxis": {"range": [0, x_max]}, "yaxis": {"range": [0, 102]}}
-    legend = {"orientation": "h", "y": -0.22}
+    legend = theme.legend(-0.22)
     return theme.figure_layout(
         title, x_title=x_title, y_title=y_title, legend=legend, **axes, **extra
     )
@@ -145,15 +137,12 @@ class EditedAllelesExplorer(Explorer):
         ]
         curves[-1]["line"]["width"] = 1.5
         ys = [100.0 * getattr(state, attr) for _, attr in _ALLELE_SERIES[:3]]
-        setting = _point(
+        setting = theme.points(
             "your setting",
             [100.0 * state.allele_editing_fraction] * 3,
             ys,
-            4,
-            mode="markers+text",
-            text=[_pct(y / 100.0) for y in ys],
-            textposition="middle right",
-            marker={**theme.marker_style(4), "color": theme.PALETTE[6]},
+            theme.marker_style(4, color=theme.PALETTE[6]),
+            [_pct(y / 100.0) for y in ys],
             hoverinfo="skip",
         )
         edited = science.EDITED_ALLELES_FIRST_PATIENTS
@@ -166,7 +155,7 @@ class EditedAllelesExplorer(Explorer):
                 "alleles edited (% of all copies of the target)",
                 "cells (%)",
                 shapes=[_vertical(published, "dot")],
-                annotations=[_label(note, published, 100, xanchor="right", yanchor="top")],
+                annotations=[theme.label(note, published, 100, xanchor="right", yanchor="top")],
             ),
         }
 
@@ -260,7 +249,7 @@ class RedCellChimerismExplorer(Explorer):
                     line={"color": theme.PALETTE[6], "dash": "dot", "width": 1},
                     hoverinfo="skip",
                 ),
-                _point("your patient", [x], [y], 2, hovertemplate=hover),
+                theme.points("your patient", [x], [y], _YOU, hovertemplate=hover),
             ],
             "layout": _layout(
                 self.title,
@@ -271,7 +260,7 @@ class RedCellChimerismExplorer(Explorer):
                     for i, (t, _) in enumerate(_THRESHOLDS)
                 ],
                 annotations=[
-                    _label(
+                    theme.label(
                         f"{_pct(t.value)}: {outcome.replace(' ', '<br>', 1)}<br>"
                         f"({short_citation(t.source)})",
                         100 * t.value,
@@ -348,24 +337,25 @@ class SelectiveAdvantageExplorer(Explorer):
             "data": [
                 curve("corrected lymphocytes (T cells)", course.lymphocyte_share, 0),
                 curve("corrected stem cells (no advantage)", course.stem_cell_share, 1),
-                _point(
+                theme.points(
                     "your month",
                     [state["month"]],
                     [100 * share],
-                    2,
-                    mode="markers+text",
-                    text=[_pct(share)],
+                    _YOU,
+                    [_pct(share)],
                     textposition="top left",
                     hoverinfo="skip",
                 ),
-                {**theme.threshold_line("half corrected", [0, 36], 50, "dot"), "showlegend": False},
+                theme.threshold_line("half corrected", [0, 36], 50, "dot", showlegend=False),
             ],
             "layout": _layout(
                 self.title,
                 "months after infusion",
                 "corrected share (%)",
                 x_max=36.5,
-                annotations=[_label("half corrected", 36, 50, xanchor="right", yanchor="bottom")],
+                annotations=[
+                    theme.label("half corrected", 36, 50, xanchor="right", yanchor="bottom")
+                ],
             ),
         }
 

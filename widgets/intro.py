@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from . import science
+from .aplastic import GRAFT_MENU
 from .science.published import (
     GRAFT_SOURCE_LABELS,
     INFECTION_PHASES,
@@ -37,12 +38,6 @@ def print_recovery_summary() -> None:
         print(f"{label}: neutrophils day {day.neutrophil_median_day:g}, platelets {platelets}")
 
 
-def _points(name, points, text, **extra):
-    """A named trace of markers at the (x, y) ``points``, labelled with ``text``."""
-    xs, ys = zip(*points, strict=True) if points else ((), ())
-    return dict(type="scatter", name=name, x=xs, y=ys, mode="markers+text", text=text, **extra)
-
-
 def _tree(edges, path_name, path, **path_style):
     """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
     xs, ys = [], []
@@ -50,10 +45,9 @@ def _tree(edges, path_name, path, **path_style):
         xs += [x0, x1, None]
         ys += [y0, y1, None]
     grey = {"color": "#999999", "width": 1.5}
-    path_x, path_y = zip(*path, strict=True)
     return [
         theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
-        theme.line(path_name, path_x, path_y, 1, **path_style),
+        theme.line(path_name, *theme.columns(path, 2), 1, **path_style),
     ]
 
 
@@ -61,12 +55,10 @@ def _diagram_layout(title, x_range, y_range):
     """A figure layout with no axes, for a diagram in data coordinates."""
     return theme.figure_layout(
         title,
-        x_title="",
-        y_title="",
         height=420,
         xaxis={"visible": False, "range": x_range},
         yaxis={"visible": False, "range": y_range},
-        legend={"orientation": "h", "y": -0.05},
+        legend=theme.legend(-0.05),
     )
 
 
@@ -127,12 +119,12 @@ class LineageExplorer(Explorer):
         for index, line in enumerate(["stem cell", "progenitor", "myeloid", "lymphoid"]):
             keys = [k for k, c in cells.items() if c["line"] == line]
             lines.append(
-                _points(
+                theme.points(
                     line,
-                    [pos[k] for k in keys],
+                    *theme.columns([pos[k] for k in keys], 2),
+                    theme.marker_style(index, size=14),
                     [text[k] for k in keys],
                     textposition=["bottom center" if k in leaves else "middle right" for k in keys],
-                    marker={**theme.marker_style(index), "size": 14},
                     hovertext=[cells[k]["does"] for k in keys],
                     hoverinfo="text",
                 )
@@ -173,9 +165,7 @@ class JourneyExplorer(Explorer):
     )
     sources = ("champlin2000", "barker2005", "symons2020", "tomblyn2009")
     controls = (
-        Menu(
-            "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
-        ),
+        GRAFT_MENU,
         Slider("day", "Day after infusion", "days", 1, 365, 1, 10),
     )
 
@@ -191,40 +181,36 @@ class JourneyExplorer(Explorer):
             text = f"{phase.name}<br>day {phase.start_day}–{phase.end_day or '…'}"
             middle = (math.log10(start) + math.log10(end)) / 2  # a log axis places by log10
             annotations.append(dict(x=middle, y=2.0, text=text, showarrow=False, font={"size": 11}))
-        recoveries = [("neutrophils recover", state.neutrophil_median_day, 1.0)]
+        recoveries = [(state.neutrophil_median_day, 1.0, "neutrophils")]
         if state.platelet_median_day is not None:
-            recoveries.append(("platelets recover", state.platelet_median_day, 0.0))
+            recoveries.append((state.platelet_median_day, 0.0, "platelets"))
+        days, rows, labels = theme.columns(recoveries, 3)
         day_line = {"color": theme.PALETTE[1], "width": 3, "dash": "dash"}
         data = [  # the day line first: the labels are drawn over it
-            theme.line("your day", [state.day, state.day], [-0.5, 2.6], 1, line=day_line),
-            _points(
+            theme.vline("your day", state.day, -0.5, 2.6, line=day_line),
+            theme.points(
                 "median recovery day",
-                [(day, row) for _label, day, row in recoveries],
-                [f"{label}: day {day:g}" for label, day, _row in recoveries],
-                textposition="middle right",
-                marker={**theme.marker_style(0), "size": 14},
+                days,
+                rows,
+                theme.marker_style(0, size=14),
+                [f"{label} recover: day {day:g}" for day, label in zip(days, labels, strict=True)],
             ),
         ]
         layout = theme.figure_layout(
             self.title,
             x_title="days after infusion of the stem cells (logarithmic scale)",
-            y_title="",
             height=360,
             xaxis={
                 "type": "log",
                 "range": [0, math.log10(400)],
                 "tickvals": [1, 7, 14, 30, 60, 100, 180, 365],
             },
-            yaxis={
-                "range": [-0.7, 2.7],
-                "tickvals": [0, 1, 2],
-                "ticktext": ["platelets", "neutrophils", "infection risk"],
-                "showgrid": False,
-                "automargin": True,
-            },
+            yaxis=theme.rows_axis(
+                {0: "platelets", 1: "neutrophils", 2: "infection risk"}, -0.7, 2.7, automargin=True
+            ),
             shapes=shapes,
             annotations=annotations,
-            legend={"orientation": "h", "y": -0.25},
+            legend=theme.legend(-0.25),
         )
         return {"data": data, "layout": layout}
 
@@ -277,9 +263,9 @@ _BRANCHES = {
 
 def _nodes(name, keys, symbol, index):
     """The decision tree's nodes ``keys`` as one named trace."""
-    points, labels, where = zip(*(_NODES[k] for k in keys), strict=True)
-    marker = {**theme.marker_style(index), "symbol": symbol, "size": 16}
-    return _points(name, points, labels, marker=marker, textposition=where)
+    points, labels, where = theme.columns([_NODES[k] for k in keys], 3)
+    marker = theme.marker_style(index, symbol=symbol, size=16)
+    return theme.points(name, *theme.columns(points, 2), marker, labels, textposition=where)
 
 
 def _yes_no(name, label, value):
@@ -322,8 +308,8 @@ class TransplantChoiceExplorer(Explorer):
             for end, answer in zip(ends, ("yes", "no"), strict=True):
                 (x0, y0), (x1, y1) = _NODES[question][0], _NODES[end][0]
                 edges.append(((x0, y0), (x1, y1)))
-                middle = {"x": (x0 + x1) / 2, "y": (y0 + y1) / 2, "bgcolor": "#ffffff"}
-                answers.append({**middle, "text": f"<i>{answer}</i>", "showarrow": False})
+                middle = (x0 + x1) / 2, (y0 + y1) / 2
+                answers.append(theme.label(f"<i>{answer}</i>", *middle, 1.0, bgcolor="#ffffff"))
         path = [_NODES[node][0] for node in state.path]
         line = {"color": theme.PALETTE[1], "width": 6}
         data = [

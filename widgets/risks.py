@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import science
+from .aplastic import GRAFT_MENU
 from .science.aplastic import engraftment_day
 from .science.published import GRAFT_SOURCE_LABELS
 from .science.risks import (
@@ -44,22 +45,6 @@ def _outcome(outcome: science.EbmtOutcome) -> str:
     )
 
 
-def _text(name: str, x: Any, y: Any, text: Any, **extra: Any) -> dict[str, Any]:
-    """A trace of words only, kept out of the legend."""
-    return {
-        "type": "scatter",
-        "name": name,
-        "x": x,
-        "y": y,
-        "mode": "text",
-        "text": text,
-        "showlegend": False,
-        "hoverinfo": "skip",
-        "cliponaxis": False,
-        **extra,
-    }
-
-
 # --- printed summaries for the lesson's checked cells ----------------------------------
 
 
@@ -82,33 +67,48 @@ _EBMT_FACTORS = {
 }
 
 
-def print_ebmt_outcomes(**patient: Any) -> None:
-    """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
+def _ebmt(patient: dict[str, Any]) -> dict[str, Any]:
+    """A patient's EBMT points by factor, score, and what both cohorts saw at that score."""
     points = science.ebmt_points(**patient)
     score = sum(points.values())
-    listed = ", ".join(f"{_EBMT_FACTORS[name]} {p}" for name, p in points.items())
-    print(f"EBMT risk score {score} ({listed})")
-    for outcome in science.ebmt_published_outcomes(score):
+    return {"points": points, "score": score, "outcomes": science.ebmt_published_outcomes(score)}
+
+
+def _hct_ci(conditions: list[str], age: float) -> dict[str, Any]:
+    """The HCT-CI and its risk group, and HCT-CI/age and its group."""
+    score, with_age = science.hct_ci(conditions), science.hct_ci_age(conditions, age)
+    group, age_group = science.hct_ci_risk_group(score), science.hct_ci_age_group(with_age)
+    return {"score": score, "group": group, "with_age": with_age, "age_group": age_group}
+
+
+def print_ebmt_outcomes(**patient: Any) -> None:
+    """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
+    ebmt = _ebmt(patient)
+    listed = ", ".join(f"{_EBMT_FACTORS[name]} {p}" for name, p in ebmt["points"].items())
+    print(f"EBMT risk score {ebmt['score']} ({listed})")
+    for outcome in ebmt["outcomes"]:
         print(f"{outcome.cohort}, {_outcome(outcome)}")
 
 
 def print_hct_ci(conditions: Iterable[str], age: float) -> None:
     """Print the HCT-CI, its risk group with the published 2-year NRM, and HCT-CI/age."""
-    conditions = list(conditions)
-    score = science.hct_ci(conditions)
-    group = science.hct_ci_risk_group(score)
-    with_age = science.hct_ci_age(conditions, age)
+    r = _hct_ci(list(conditions), age)
     print(
-        f"HCT-CI {score}: {group} risk, 2-year non-relapse mortality "
-        f"{HCT_CI_NRM_2Y[group].value:g} % (Sorror 2005, validation set)"
+        f"HCT-CI {r['score']}: {r['group']} risk, 2-year non-relapse mortality "
+        f"{HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
     )
-    print(f"HCT-CI/age {with_age} (group {science.hct_ci_age_group(with_age)})")
+    print(f"HCT-CI/age {r['with_age']} (group {r['age_group']})")
 
 
 # --- 1. GVHD staging -------------------------------------------------------------------
 
 _ORGANS = ("Skin", "Liver", "Upper GI", "Lower GI")
 _EDGE = {"color": "#000000", "width": 1}
+
+
+def _hatch(shape: Any, colour: str = "#ffffff") -> dict[str, Any]:
+    """A bar's hatching: ``shape`` ("/", "x" or "", one or one a bar) over its colour."""
+    return {"shape": shape, "fgcolor": colour, "fillmode": "overlay"}
 
 
 @register
@@ -152,36 +152,31 @@ class GvhdStagingExplorer(Explorer):
             lower += ", severe pain or blood"
         upper = "persistent symptoms" if f["persistent_nausea"] else "none or intermittent"
         liver = f"stage {r.liver} · bilirubin {f['bilirubin_mg_dl']:.1f} mg/dL"
-        bar = {"type": "bar", "orientation": "h", "textposition": "outside", "cliponaxis": False}
+        grade = {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE}
         return {
             "data": [
-                {
-                    **bar,
-                    "name": "organ stage (0-4)",
-                    "y": list(_ORGANS),
-                    "x": [r.skin, r.liver, r.upper_gi, r.lower_gi],
-                    "text": [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
-                    "marker": {"color": theme.PALETTE[0], "line": _EDGE},
-                    "hovertemplate": "%{y}: %{text}<extra></extra>",
-                },
-                {
-                    **bar,
-                    "name": "overall grade (0-IV)",
-                    "y": ["Overall grade"],
-                    "x": [r.grade],
-                    "text": [f"grade {r.grade_name}"],
-                    "marker": {
-                        "color": theme.PALETTE[1],
-                        "pattern": {"shape": "/", "fgcolor": "#ffffff", "fillmode": "overlay"},
-                        "line": _EDGE,
-                    },
-                    "hovertemplate": "%{text}<extra></extra>",
-                },
+                theme.bars(
+                    "organ stage (0-4)",
+                    [r.skin, r.liver, r.upper_gi, r.lower_gi],
+                    list(_ORGANS),
+                    {"color": theme.PALETTE[0], "line": _EDGE},
+                    [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
+                    orientation="h",
+                    hovertemplate="%{y}: %{text}<extra></extra>",
+                ),
+                theme.bars(
+                    "overall grade (0-IV)",
+                    [r.grade],
+                    ["Overall grade"],
+                    grade,
+                    [f"grade {r.grade_name}"],
+                    orientation="h",
+                    hovertemplate="%{text}<extra></extra>",
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
                 x_title="stage of each organ (0-4); overall grade (0-IV)",
-                y_title="",
                 height=360,
                 barmode="overlay",
                 xaxis={"range": [0, 7.2], "tickvals": [0, 1, 2, 3, 4]},
@@ -189,7 +184,7 @@ class GvhdStagingExplorer(Explorer):
                     "categoryorder": "array",
                     "categoryarray": ["Overall grade", *reversed(_ORGANS)],
                 },
-                legend={"orientation": "h", "y": -0.22},
+                legend=theme.legend(-0.22),
                 margin={"l": 110, "b": 70},
             ),
         }
@@ -206,9 +201,8 @@ class GvhdStagingExplorer(Explorer):
 
 # --- 2. the infection timeline ---------------------------------------------------------
 
-_PHASE_ROWS = ("Pre-engraftment", "Early post-engraftment", "Late")
-_GVHD_ROW = "GVHD and its treatment"
 #: Rows from the top: the three phases, then GVHD.
+_ROWS = ("Pre-engraftment", "Early post-engraftment", "Late", "GVHD and its treatment")
 _ROW_Y = (3.0, 2.0, 1.0, 0.0)
 #: Labels start where their phase starts, but no further right than this day.
 _LABEL_MAX_X = 150.0
@@ -243,9 +237,7 @@ class InfectionTimelineExplorer(Explorer):
     )
     sources = ("tomblyn2009", "champlin2000", "barker2005", "symons2020", "kharfandabaja2021")
     controls = (
-        Menu(
-            "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
-        ),
+        GRAFT_MENU,
         Slider("dose_pct", "CD34+ cell dose", "% of typical dose", 25, 250, 5, 100),
         Check("gvhd", "Graft-versus-host disease"),
     )
@@ -264,6 +256,7 @@ class InfectionTimelineExplorer(Explorer):
         timeline = state["timeline"]
         phases, horizon, engraft = timeline.phases, timeline.horizon_days, state["engraftment_day"]
         starts = [p.start_day for p in phases] + [engraft if timeline.gvhd else 0.0]
+        gvhd_days = horizon - engraft if timeline.gvhd else 0.0
         label_x = [min(start, _LABEL_MAX_X) + 2.0 for start in starts]
         labels = [
             textwrap.fill(
@@ -283,29 +276,25 @@ class InfectionTimelineExplorer(Explorer):
         dose = f"{state['dose_pct']} % of the typical dose"
         return {
             "data": [
-                {
-                    "type": "bar",
-                    "name": "risk phase (germs under it)",
-                    "orientation": "h",
-                    "y": list(_ROW_Y),
-                    "x": [p.end_day - p.start_day for p in phases]
-                    + [horizon - engraft if timeline.gvhd else 0.0],
-                    "base": starts,
-                    "width": 0.38,
-                    "marker": {
+                theme.bars(
+                    "risk phase (germs under it)",
+                    [p.end_day - p.start_day for p in phases] + [gvhd_days],
+                    list(_ROW_Y),
+                    {
                         "color": [theme.PALETTE[i] for i in (4, 2, 5, 3)],
-                        "pattern": {
-                            "shape": ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"],
-                            "fgcolor": "#333333",
-                            "fillmode": "overlay",
-                        },
+                        "pattern": _hatch(
+                            ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"], "#333333"
+                        ),
                         "line": _EDGE,
                     },
-                    "customdata": [*_PHASE_ROWS, _GVHD_ROW],
-                    "hovertemplate": "%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
+                    orientation="h",
+                    base=starts,
+                    width=0.38,
+                    customdata=list(_ROWS),
+                    hovertemplate="%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
                     "<extra></extra>",
-                },
-                _text(
+                ),
+                theme.words(
                     "germs of each phase",
                     label_x,
                     [y - 0.24 for y in _ROW_Y],
@@ -313,41 +302,31 @@ class InfectionTimelineExplorer(Explorer):
                     textposition="bottom right",
                     textfont={"size": 11},
                 ),
-                {
-                    **_text(
-                        "engraftment day (model)",
-                        [engraft, engraft],
-                        [_BOTTOM, _TOP],
-                        ["", f"{dose}: engraftment (model) on day {engraft:g}"],
-                        textposition="top right",
-                        showlegend=True,
-                    ),
-                    "mode": "lines+text",
-                    "line": {"color": theme.PALETTE[1], "width": 3},
-                },
-                {
-                    "type": "scatter",
-                    "name": "guideline: about day 30 and day 100",
-                    "x": [30, 30, None, 100, 100],
-                    "y": [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
-                    "mode": "lines",
-                    "line": {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"},
-                    "hoverinfo": "skip",
-                },
+                theme.vline(
+                    "engraftment day (model)",
+                    engraft,
+                    _BOTTOM,
+                    _TOP,
+                    f"{dose}: engraftment (model) on day {engraft:g}",
+                    line={"color": theme.PALETTE[1], "width": 3},
+                    cliponaxis=False,
+                ),
+                theme.line(
+                    "guideline: about day 30 and day 100",
+                    [30, 30, None, 100, 100],
+                    [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
+                    0,
+                    line=theme.GUIDE,
+                    hoverinfo="skip",
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
                 x_title="days after infusion of the stem cells (day 0)",
-                y_title="",
                 height=440,
                 xaxis={"range": [0, 365], "tickvals": [0, 30, 60, 100, 180, 270, 365]},
-                yaxis={
-                    "range": [-0.85, 3.75],
-                    "tickvals": list(_ROW_Y),
-                    "ticktext": [*_PHASE_ROWS, _GVHD_ROW],
-                    "showgrid": False,
-                },
-                legend={"orientation": "h", "y": -0.18},
+                yaxis=theme.rows_axis(dict(zip(_ROW_Y, _ROWS, strict=True)), -0.85, 3.75),
+                legend=theme.legend(-0.18),
                 margin={"l": 170, "r": 30, "b": 80},
             ),
         }
@@ -425,14 +404,7 @@ class EbmtScoreExplorer(Explorer):
     def compute(self, **patient):
         if patient["donor"] not in science.EBMT_DONORS:
             return {"patient": patient, "points": None, "score": None}
-        points = science.ebmt_points(**patient)
-        score = sum(points.values())
-        return {
-            "patient": patient,
-            "points": points,
-            "score": score,
-            "outcomes": science.ebmt_published_outcomes(score),
-        }
+        return {"patient": patient, **_ebmt(patient)}
 
     def draw(self, state):
         p, pts, score = state["patient"], state["points"], state["score"]
@@ -458,21 +430,15 @@ class EbmtScoreExplorer(Explorer):
                         [cohort.by_score.get(s, (None, None))[measure] for s in range(8)],
                         series,
                         mode="lines+markers",
-                        marker={**theme.marker_style(series), "color": theme.PALETTE[series]},
+                        marker=theme.marker_style(series),
                         hovertemplate=f"{what}, {label}: score %{{x}}: %{{y}} %<extra></extra>",
                     )
                 )
         data += [
-            {
-                "type": "scatter",
-                "name": "this patient's score",
-                "x": [score, score],
-                "y": [0, 100],
-                "mode": "lines",
-                "line": {"color": theme.PALETTE[6], "width": 4},
-                "hoverinfo": "skip",
-            },
-            _text("points of each factor", [3.5], [112], [breakdown]),
+            theme.vline(
+                "this patient's score", score, 0, 100, line={"color": theme.PALETTE[6], "width": 4}
+            ),
+            theme.words("points of each factor", [3.5], [112], [breakdown]),
         ]
         return {
             "data": data,
@@ -483,7 +449,7 @@ class EbmtScoreExplorer(Explorer):
                 height=440,
                 xaxis={"range": [-0.3, 7.3], "dtick": 1},
                 yaxis={"range": [0, 122]},
-                legend={"orientation": "h", "y": -0.2},
+                legend=theme.legend(-0.2),
                 margin={"b": 110},
             ),
         }
@@ -596,47 +562,35 @@ class FitnessExplorer(Explorer):
 
     def compute(self, **values):
         conditions = self.conditions(values)
-        score = science.hct_ci(conditions)
-        with_age = science.hct_ci_age(conditions, values["age"])
         return {
             "age": values["age"],
             "karnofsky": values["karnofsky"],
             "kps_text": science.karnofsky_description(values["karnofsky"]),
             "conditions": conditions,
-            "score": score,
-            "group": science.hct_ci_risk_group(score),
-            "with_age": with_age,
-            "age_group": science.hct_ci_age_group(with_age),
+            **_hct_ci(conditions, values["age"]),
         }
 
     def draw(self, state):
         chosen = _GROUPS.index(state["group"])
+        nrm = [HCT_CI_NRM_2Y[g].value for g in _GROUPS]
         levels = sorted(_KPS_SHORT, reverse=True)
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
         return {
             "data": [
-                {
-                    "type": "bar",
-                    "name": "published 2-year NRM by HCT-CI group",
-                    "x": list(_GROUP_LABELS),
-                    "y": [HCT_CI_NRM_2Y[g].value for g in _GROUPS],
-                    "marker": {
+                theme.bars(
+                    "published 2-year NRM by HCT-CI group",
+                    list(_GROUP_LABELS),
+                    nrm,
+                    {
                         "color": [theme.PALETTE[0] if i == chosen else "#cfd8e3" for i in range(3)],
-                        "pattern": {
-                            "shape": ["/" if i == chosen else "" for i in range(3)],
-                            "fgcolor": "#ffffff",
-                            "fillmode": "overlay",
-                        },
+                        "pattern": _hatch(["/" if i == chosen else "" for i in range(3)]),
                         "line": _EDGE,
                     },
-                    "text": [f"{HCT_CI_NRM_2Y[g].value:g} %" for g in _GROUPS],
-                    "textposition": "outside",
-                    "cliponaxis": False,
-                    "hovertemplate": "%{x}: %{y} % died of causes other than relapse"
-                    "<extra></extra>",
-                },
-                _text(
+                    [f"{value:g} %" for value in nrm],
+                    hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
+                ),
+                theme.words(
                     "this patient's HCT-CI",
                     [_GROUP_LABELS[1]],
                     [54],
@@ -645,30 +599,26 @@ class FitnessExplorer(Explorer):
                         f"HCT-CI/age {state['with_age']}"
                     ],
                 ),
-                {
-                    **_text(
-                        "Karnofsky levels",
-                        [0] * len(levels),
-                        levels,
-                        [f"{k}: {_KPS_SHORT[k]}" for k in levels],
-                        textposition="middle right",
-                        xaxis="x2",
-                        yaxis="y2",
-                    ),
-                    "mode": "markers+text",
-                    "marker": {"color": "#999999", "size": 8, "symbol": "circle"},
-                },
-                {
-                    "type": "scatter",
-                    "name": "this patient's Karnofsky",
-                    "x": [-0.12],
-                    "y": [state["karnofsky"]],
-                    "mode": "markers",
-                    "marker": {"color": theme.PALETTE[1], "size": 16, "symbol": "diamond"},
-                    "hoverinfo": "skip",
-                    "xaxis": "x2",
-                    "yaxis": "y2",
-                },
+                theme.words(
+                    "Karnofsky levels",
+                    [0] * len(levels),
+                    levels,
+                    [f"{k}: {_KPS_SHORT[k]}" for k in levels],
+                    textposition="middle right",
+                    xaxis="x2",
+                    yaxis="y2",
+                    mode="markers+text",
+                    marker={"color": "#999999", "size": 8, "symbol": "circle"},
+                ),
+                theme.points(
+                    "this patient's Karnofsky",
+                    [-0.12],
+                    [state["karnofsky"]],
+                    theme.marker_style(1, size=16, symbol="diamond"),
+                    hoverinfo="skip",
+                    xaxis="x2",
+                    yaxis="y2",
+                ),
             ],
             "layout": theme.figure_layout(
                 self.title,
@@ -681,7 +631,7 @@ class FitnessExplorer(Explorer):
                 yaxis2=theme.axis(
                     "Karnofsky (%)", anchor="x2", range=[5, 105], dtick=10, showgrid=False
                 ),
-                legend={"orientation": "h", "y": -0.28},
+                legend=theme.legend(-0.28),
                 margin={"t": 80, "b": 90},
                 annotations=[
                     theme.note(

@@ -671,6 +671,34 @@ def kernel_figures(server: LabServer, kernel_id: str, timeout: float = 60) -> di
     return json.loads("".join(printed))
 
 
+def kernel_json(server: LabServer, kernel_id: str, code: str, timeout: float = 60) -> Any:
+    """What ``code`` prints as JSON in one of the server's kernels (asked by a second client)."""
+    from jupyter_client import BlockingKernelClient
+
+    runtime = Path(server.environment()["JUPYTER_RUNTIME_DIR"])
+    client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        client.wait_for_ready(timeout=timeout)
+
+        def hook(message) -> None:
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                printed.append("ERROR " + "\n".join(message["content"]["traceback"]))
+
+        reply = client.execute_interactive(
+            code, output_hook=hook, timeout=timeout, store_history=False
+        )
+    finally:
+        client.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"the kernel could not run the code: {''.join(printed)[-2000:]}")
+    return json.loads("".join(printed))
+
+
 #: The figures' data as the page holds it, by explorer id (null-valued keys dropped).
 PAGE_FIGURES_JS = (
     """

@@ -81,14 +81,18 @@ def lab_server(chromium_path):
 
 @pytest.fixture(scope="session")
 def static_site(chromium_path):
-    """The static site, built once for the suite by ``make site``'s own builder."""
+    """The static site, built once for the suite by ``make site``'s own builder (in a process
+    of its own: Playwright's sync API holds this one's event loop)."""
+    import subprocess
     import sys
 
-    sys.path.insert(0, str(ROOT / "tools"))
-    import static_site as builder
-
     out = Path(tempfile.mkdtemp(prefix="course-site-")) / "site"
-    builder.build(out)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "static_site.py"), "--out", str(out)],
+        check=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     try:
         yield out
     finally:

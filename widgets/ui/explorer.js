@@ -194,8 +194,7 @@ class ExplorerView {
     this.announcer = make("p", { class: "cx-announce", role: "status", "aria-live": "polite" });
     this.status = make("p", { class: "cx-status", role: "alert", hidden: true });
     if (fixedHere.size) {
-      const live = spec.controls.filter((c) => !fixedHere.has(c.name)).map((c) => c.label);
-      controls.append(make("p", { class: "cx-note", text: `On this page you can move: ${live.join(", ")}. The controls marked “fixed here” move in the live lesson.` }));
+      controls.append(make("p", { class: "cx-note", text: "Greyed-out controls move in the live lesson." }));
     }
     const parts = [make("div", { class: "cx-grid" }, [controls, this.figure]), this.sentence, this.announcer, this.status];
     if (spec.caption) parts.push(make("p", { class: "cx-caption", text: spec.caption }));
@@ -209,14 +208,13 @@ class ExplorerView {
 
   control(control, isFixed) {
     const id = `${this.id}-${control.name}`;
-    const note = isFixed ? " · fixed here" : "";
     if (control.kind === "slider") {
       // The visible label names the quantity; the value beside it carries the unit; the
       // accessible name has both ("Platelets (×10⁹/L)") and the value is read as shown.
       const name = `${control.label}${control.unit ? ` (${control.unit})` : ""}`;
       const input = make("input", { type: "range", id, class: "cx-range", disabled: isFixed, "aria-label": name });
       const output = make("output", { class: "cx-value", for: id });
-      const label = make("label", { for: id, class: "cx-label", text: control.label + note });
+      const label = make("label", { for: id, class: "cx-label", text: control.label });
       input.addEventListener("input", () => this.move(control.name, snap(control, input.value)));
       this.inputs.set(control.name, { control, input, output });
       const source = control.source ? make("span", { class: "cx-source", text: control.source === "assumed" ? "range assumed" : "" }) : null;
@@ -226,7 +224,7 @@ class ExplorerView {
       const input = make("input", { type: "checkbox", id, disabled: isFixed });
       input.addEventListener("change", () => this.move(control.name, input.checked));
       this.inputs.set(control.name, { control, input });
-      const label = make("label", { for: id, class: "cx-check", title: control.details || control.label }, [input, document.createTextNode(` ${control.label}${note}`)]);
+      const label = make("label", { for: id, class: "cx-check", title: control.details || control.label }, [input, document.createTextNode(` ${control.label}`)]);
       return make("div", { class: "cx-control", "data-control": control.name }, [label]);
     }
     if (control.buttons) {
@@ -236,12 +234,12 @@ class ExplorerView {
         return make("label", { class: "cx-option", for: `${id}-${i}` }, [input, make("span", { text })]);
       });
       this.inputs.set(control.name, { control, radios });
-      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label + note }), ...radios]);
+      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label }), ...radios]);
     }
     const select = make("select", { id, disabled: isFixed }, control.options.map(([text], i) => make("option", { value: String(i), text })));
     select.addEventListener("change", () => this.move(control.name, control.options[Number(select.value)][1]));
     this.inputs.set(control.name, { control, select });
-    return make("div", { class: "cx-control cx-menu", "data-control": control.name }, [make("label", { for: id, class: "cx-label", text: control.label + note }), select]);
+    return make("div", { class: "cx-control cx-menu", "data-control": control.name }, [make("label", { for: id, class: "cx-label", text: control.label }), select]);
   }
 
   // Show this.values in every control (ranges too).

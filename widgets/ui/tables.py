@@ -70,8 +70,9 @@ def tidy(node: Any) -> Any:
     Both the kernel's figure and every table entry go through it, so the page and the
     kernel hold the very same numbers.
     """
-    if isinstance(node, dict):
-        return {str(key): tidy(value) for key, value in node.items()}
+    if isinstance(node, dict):  # (an empty table says nothing: plotly drops it too)
+        tidied = ((str(key), tidy(value)) for key, value in node.items())
+        return {key: value for key, value in tidied if value != {}}
     if isinstance(node, np.ndarray):
         return [tidy(item) for item in node.tolist()]
     if isinstance(node, list | tuple):
