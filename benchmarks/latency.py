@@ -258,6 +258,7 @@ class DelayProxy:
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.writers: set = set()
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -298,8 +299,13 @@ class DelayProxy:
         except OSError:
             writer.close()
             return
-        with contextlib.suppress(Exception):
+        self.writers.update((writer, up_writer))
+        try:
             await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        except (Exception, asyncio.CancelledError):  # a connection closed or the proxy stops
+            pass
+        finally:
+            self.writers.difference_update((writer, up_writer))
 
     def __enter__(self) -> DelayProxy:
         self.thread.start()
@@ -309,6 +315,9 @@ class DelayProxy:
     def __exit__(self, *exc) -> None:
         async def stop() -> None:
             self.server.close()
+            for writer in list(self.writers):  # every open connection ends (EOF both ways)
+                writer.close()
+            await asyncio.sleep(0.3)
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in tasks:
                 task.cancel()
@@ -608,31 +617,55 @@ def run(args) -> dict:
                     main_only=False, log=log,
                 )  # fmt: skip
                 report["direct"] = summarise_run(raw)
-                report["tables"] = kernel_json(server, KERNEL_TABLES_CODE)
+                try:
+                    report["tables"] = kernel_json(server, KERNEL_TABLES_CODE)
+                except Exception as error:  # keep the figures measured so far
+                    log(f"the kernel's table costs could not be read: {error}")
+                    report["tables"] = {}
+                save(report, args.out)
                 context.close()
                 report["direct_minutes"] = round((time.monotonic() - started) / 60, 1)
-                if args.delay_ms > 0:
-                    harness.shut_down_kernels(server)
-                    with DelayProxy(server.port, args.delay_ms / 2000) as proxy:
-                        context = browser.new_context(viewport={"width": 1280, "height": 1200})
-                        context.add_init_script(MEASURE_JS)
-                        log(f"delayed run: +{args.delay_ms} ms round trip via :{proxy.port}")
-                        url = url.replace(f":{server.port}/", f":{proxy.port}/")
-                        url = url.replace("/workspaces/latency/", "/workspaces/latency-delay/")
-                        page = open_bench_page(context, url, explorer_ids)
-                        raw = measure(
-                            page, explorer_ids, steps=args.delay_steps, warmup=args.warmup,
-                            main_only=not args.delay_all, log=log,
-                        )  # fmt: skip
-                        report["delayed"] = summarise_run(raw)
-                        report["delayed"]["added_round_trip_ms"] = args.delay_ms
-                        report["delayed"]["steps"] = args.delay_steps
-                        context.close()
+                try:
+                    delayed(args, browser, server, url, explorer_ids, report, log)
+                except Exception as error:  # keep the direct run's figures
+                    log(f"the delayed run failed: {error!r}")
+                    report["delayed_error"] = repr(error)
                 browser.close()
         finally:
             server.stop()
     report["minutes"] = round((time.monotonic() - started) / 60, 1)
     return report
+
+
+def save(report: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def delayed(args, browser, server, url, explorer_ids, report, log) -> None:
+    """The main controls, the floor and the naive way again, through the delaying proxy."""
+    if args.delay_ms <= 0:
+        return
+    harness.shut_down_kernels(server)
+    with DelayProxy(server.port, args.delay_ms / 2000) as proxy:
+        context = browser.new_context(viewport={"width": 1280, "height": 1200})
+        context.add_init_script(MEASURE_JS)
+        log(f"delayed run: +{args.delay_ms} ms round trip via :{proxy.port}")
+        url = url.replace(f":{server.port}/", f":{proxy.port}/")
+        url = url.replace("/workspaces/latency/", "/workspaces/latency-delay/")
+        page = open_bench_page(context, url, explorer_ids)
+        raw = measure(
+            page,
+            explorer_ids,
+            steps=args.delay_steps,
+            warmup=args.warmup,
+            main_only=not args.delay_all,
+            log=log,
+        )
+        report["delayed"] = summarise_run(raw)
+        report["delayed"]["added_round_trip_ms"] = args.delay_ms
+        report["delayed"]["steps"] = args.delay_steps
+        context.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -652,9 +685,9 @@ def main(argv: list[str] | None = None) -> int:
     except harness.BrowserUnavailable as error:
         print(f"latency benchmark skipped: {error}", file=sys.stderr)
         return 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print_tables(report["tables"])
+    save(report, args.out)
+    if report.get("tables"):
+        print_tables(report["tables"])
     print_run(
         "Keyboard step -> redraw in JupyterLab (Chromium), every control (ms)",
         report["direct"],
