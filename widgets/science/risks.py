@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._validate import check_choice, check_count, check_flag, check_range
+from .intro import infection_phase_bounds
 from .published import INFECTION_PHASES, Sourced
 
 __all__ = [
@@ -594,9 +595,9 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
     Tomblyn et al. (2009) describe three phases: before engraftment (no neutrophils,
     damaged gut lining, catheters; about day 0-30), early after engraftment (weak
     T-cell immunity and acute GVHD; to about day 100) and late (chronic GVHD, low
-    antibodies; after day 100). Here the first phase ends on the patient's own
-    engraftment day instead of a fixed day 30, and the second ends on day 100 (or at
-    engraftment, if that were later). ``None`` means the graft never engrafted
+    antibodies; after day 100). As everywhere in the course (``infection_phase_bounds``,
+    shared with lesson 00), the first phase ends on the patient's own engraftment day,
+    and the second ends on day 100 (or at engraftment, if that were later). ``None`` means the graft never engrafted
     (graft failure): the first phase then lasts the whole year and the others are
     empty. With ``gvhd`` the phases after engraftment are marked as raised: GVHD and
     the drugs that treat it weaken defences further, and chronic GVHD is what keeps
@@ -610,7 +611,7 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
         )
     gvhd = check_flag("gvhd", gvhd)
     pre, early, late = INFECTION_PHASES
-    early_end = max(float(early.end_day or 100), engraft)
+    (_, _), (_, early_end), (_, _) = infection_phase_bounds(engraft)
     bounds = ((0.0, engraft), (engraft, early_end), (early_end, _HORIZON_DAYS))
     phases = tuple(
         TimelinePhase(
