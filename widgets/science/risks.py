@@ -599,9 +599,9 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
     shared with lesson 00), the first phase ends on the patient's own engraftment day,
     and the second ends on day 100 (or at engraftment, if that were later). ``None``
     means the graft never engrafted (graft failure): the first phase then lasts the
-    whole year and the others are empty. With ``gvhd`` the phases after engraftment are marked as raised: GVHD and
-    the drugs that treat it weaken defences further, and chronic GVHD is what keeps
-    the late risk high (Tomblyn et al. 2009).
+    whole year and the others are empty. With ``gvhd`` the phases after engraftment
+    are marked as raised: GVHD and the drugs that treat it weaken defences further,
+    and chronic GVHD is what keeps the late risk high (Tomblyn et al. 2009).
     """
     if engraftment_day is None:
         engraft = _HORIZON_DAYS
