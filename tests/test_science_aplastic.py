@@ -104,7 +104,10 @@ def test_haemoglobin_below_100_counts_as_a_low_count_for_the_diagnosis(hb, expec
 def test_haemoglobin_is_checked_naming_the_field():
     with pytest.raises(ValueError, match="haemoglobin_g_per_l must be in \\[0, 250\\] g/L"):
         science.aplastic_anemia_severity(
-            cellularity_pct=20, neutrophils=0.3, platelets=10, reticulocytes=10,
+            cellularity_pct=20,
+            neutrophils=0.3,
+            platelets=10,
+            reticulocytes=10,
             haemoglobin_g_per_l=-1,
         )
 
