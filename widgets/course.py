@@ -163,8 +163,8 @@ class Lesson:
         return HTMLBlock(body, "\n".join(lines))
 
     def quiz(self) -> Quiz:
-        """The lesson's self-check quiz."""
-        return Quiz(self.data["quiz"])
+        """The lesson's self-check quiz (the notebook's own heading names it, so no title)."""
+        return Quiz(self.data["quiz"], title="")
 
     def references(self) -> HTMLBlock:
         """The lesson's references, numbered, from the course bibliography."""

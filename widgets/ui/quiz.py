@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Feedback", "Quiz", "grade", "validate_question"]
+__all__ = ["Feedback", "Quiz", "choice_index", "grade", "read_number", "validate_question"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Feedback:
 
     correct: bool
     text: str
+    choice_id: str | None = None
 
 
 def validate_question(question: Mapping[str, Any]) -> None:
@@ -35,7 +37,15 @@ def validate_question(question: Mapping[str, Any]) -> None:
             raise ValueError(f"quiz question {qid}: needs at least 2 choices")
         if sum(bool(c.get("correct")) for c in choices) != 1:
             raise ValueError(f"quiz question {qid}: exactly one choice must be correct")
+        ids = [c.get("id") for c in choices if "id" in c]
+        if ids and (len(ids) != len(choices) or len(set(ids)) != len(ids)):
+            raise ValueError(f"quiz question {qid}: every choice needs its own 'id'")
         for number, c in enumerate(choices, 1):
+            if "id" in c and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(c["id"])):
+                raise ValueError(
+                    f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
+                    f"digits and hyphens; got {c['id']!r}"
+                )
             if not str(c.get("text", "")).strip():
                 raise ValueError(f"quiz question {qid}: choice {number} has no text")
             if not str(c.get("feedback", "")).strip():
@@ -54,16 +64,44 @@ def validate_question(question: Mapping[str, Any]) -> None:
         raise ValueError(f"quiz question {qid}: 'kind' must be 'choice' or 'numeric'; got {kind!r}")
 
 
+_NUMBER = re.compile(r"\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*")
+
+
+def read_number(text: str, unit: str) -> float:
+    """A learner's typed answer as a number: ``"9"``, ``"9 days"``, ``"58%"``, ``"1,500"``.
+
+    The number may be followed by the question's unit (singular or plural, any case);
+    anything else is refused with a ``ValueError`` that says what to type.
+    """
+    match = _NUMBER.fullmatch(str(text))
+    wanted = unit.strip().lower()
+    accepted = {wanted, wanted.rstrip("s"), wanted.rstrip("s") + "s", ""}
+    if match is None or match.group(2).strip().lower() not in accepted:
+        raise ValueError(f"type a number in {unit}")
+    return float(match.group(1).replace(",", ""))
+
+
+def choice_index(question: Mapping[str, Any], choice_id: str) -> int:
+    """The position of the choice whose ``id`` is ``choice_id``; ``ValueError`` if none."""
+    ids = [c.get("id") for c in question["choices"]]
+    if choice_id not in ids:
+        listed = ", ".join(str(i) for i in ids if i)
+        raise ValueError(f"answer must be a choice id among {listed}; got {choice_id!r}")
+    return ids.index(choice_id)
+
+
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
-    """The feedback for ``answer`` (a choice's index, or a number) to ``question``."""
+    """The feedback for ``answer`` (a choice's index or id, or a number) to ``question``."""
     if question["kind"] == "choice":
         choices = question["choices"]
+        if isinstance(answer, str) and any("id" in c for c in choices):
+            answer = choice_index(question, answer)
         if isinstance(answer, bool) or not isinstance(answer, int):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         if not 0 <= answer < len(choices):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         chosen = choices[answer]
-        return Feedback(bool(chosen.get("correct")), chosen["feedback"])
+        return Feedback(bool(chosen.get("correct")), chosen["feedback"], chosen.get("id"))
     if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
         raise ValueError(f"answer must be a number in {question['unit']}")
     target, tolerance = question["answer"], question["tolerance"]
@@ -83,7 +121,8 @@ class Quiz:
         for question in questions:
             validate_question(question)
         self.questions = list(questions)
-        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")]
+        # No heading when the lesson's own heading already says "Check yourself".
+        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")] if title else []
         self.feedback: list[w.HTML] = []
         self.inputs: list[w.Widget] = []
         for number, question in enumerate(self.questions, 1):
@@ -131,10 +170,7 @@ class Quiz:
         question = self.questions[index]
         try:
             if isinstance(answer, str):
-                try:
-                    answer = float(answer.strip().replace(",", ""))
-                except ValueError:
-                    raise ValueError(f"type a number in {question['unit']}") from None
+                answer = read_number(answer, question["unit"])
             result = grade(question, answer)
         except ValueError as error:
             self.feedback[index].value = f"<p style='color:#B00020'>{html.escape(str(error))}</p>"
