@@ -21,6 +21,7 @@ in the lesson's TOML under ``[timing]``.
 Usage::
 
     python tools/wordcount.py                 # the main-path words and minutes of every lesson
+    python tools/wordcount.py --update        # write the computed minutes into TOML and notebook
     python tools/wordcount.py build/site/*.html   # the words of built pages
 """
 
@@ -64,12 +65,16 @@ class _MainPathText(HTMLParser):
         self.skipping = 0
         self.heading: list[str] | None = None
         self.stopped = False
+        self.summary = 0  # inside the <summary> of an outermost fold: shown while closed
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.stopped:
             return
         if tag in self.SKIP:
             self.skipping += 1
+        elif tag == "summary" and self.skipping == 1:
+            self.summary += 1
+            self.parts.append(" ")
         elif re.fullmatch(r"h[1-6]", tag) and not self.skipping:
             self.heading = []
         if tag in {"br", "p", "li", "div", "tr", "td", "th", "dt", "dd"}:
@@ -80,6 +85,9 @@ class _MainPathText(HTMLParser):
             return
         if tag in self.SKIP and self.skipping:
             self.skipping -= 1
+        elif tag == "summary" and self.summary:
+            self.summary -= 1
+            self.parts.append(" ")
         elif re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
             text = " ".join("".join(self.heading).split())
             self.heading = None
@@ -91,7 +99,7 @@ class _MainPathText(HTMLParser):
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if self.stopped or self.skipping:
+        if self.stopped or (self.skipping and not self.summary):
             return
         if self.heading is not None:
             self.heading.append(data)
@@ -117,7 +125,13 @@ def main_path_words_html(page: str) -> int:
 
 def _markdown_text(source: str) -> str:
     """Markdown as a learner reads it: folds, tags, emphasis and table rules removed."""
-    source = re.sub(r"<details\b.*?</details>", " ", source, flags=re.S | re.I)
+    # a fold shows only its summary line until it is opened
+    source = re.sub(
+        r"<details\b[^>]*>\s*(?:<summary>(.*?)</summary>)?.*?</details>",
+        lambda m: " " + (m.group(1) or "") + " ",
+        source,
+        flags=re.S | re.I,
+    )
     source = re.sub(r"<[^>]+>", " ", source)
     source = re.sub(r"^\s*\|?\s*:?-{3,}.*$", " ", source, flags=re.M)  # table rules
     source = re.sub(r"[*_`#>|]", " ", source)
@@ -231,10 +245,49 @@ def lesson_ids() -> list[str]:
     return sorted(p.stem for p in LESSONS.glob("*.ipynb"))
 
 
+#: How a notebook states its minutes: "about **45 minutes**" in the objectives.
+STATED_MINUTES = re.compile(r"about \*\*(\d+|\{MINUTES\}) minutes\*\*")
+
+
+def stated_minutes(lesson_id: str) -> list[str]:
+    """Every "about **N minutes**" the lesson's notebook states (as strings)."""
+    nb = json.loads((LESSONS / f"{lesson_id}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return STATED_MINUTES.findall(text)
+
+
+def update_minutes(lesson_id: str) -> int:
+    """Write the computed minutes into the lesson's TOML (``minutes``) and its notebook."""
+    minutes = lesson_minutes(lesson_id)
+    toml_path = LESSON_DATA / f"{lesson_id}.toml"
+    text = toml_path.read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^minutes = \d+$", f"minutes = {minutes}", text, count=1)
+    if count != 1:
+        raise ValueError(f"{toml_path.name} has no 'minutes = N' line")
+    toml_path.write_text(text, encoding="utf-8")
+    nb_path = LESSONS / f"{lesson_id}.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            new = STATED_MINUTES.sub(f"about **{minutes} minutes**", source)
+            if new != source:
+                cell["source"] = new.splitlines(keepends=True)
+    nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return minutes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", type=Path, help="built HTML pages to count")
+    parser.add_argument(
+        "--update", action="store_true", help="write the computed minutes into TOML and notebook"
+    )
     args = parser.parse_args(argv)
+    if args.update:
+        for lesson_id in lesson_ids():
+            print(f"{lesson_id}: {update_minutes(lesson_id)} minutes")
+        return 0
     if args.pages:
         for page in args.pages:
             print(f"{page}: {main_path_words_html(page.read_text(encoding='utf-8'))} words")
