@@ -57,7 +57,7 @@ def count_words(text: str) -> int:
 class _MainPathText(HTMLParser):
     """Collects the text of an HTML page outside folds, up to the key terms heading."""
 
-    SKIP = {"script", "style", "details", "template", "noscript"}
+    SKIP = frozenset({"script", "style", "details", "template", "noscript"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -222,8 +222,12 @@ def lesson_main_path(lesson_id: str, *, explorers: bool = True) -> MainPath:
     return path
 
 
-def lesson_minutes(lesson_id: str, words: int | None = None, explorers: int | None = None,
-                   quiz_questions: int | None = None) -> int:
+def lesson_minutes(
+    lesson_id: str,
+    words: int | None = None,
+    explorers: int | None = None,
+    quiz_questions: int | None = None,
+) -> int:
     """A lesson's minutes: main-path words at the TOML's reading speed plus its tasks.
 
     ``[timing]`` in the lesson's TOML holds ``words_per_minute``,
