@@ -197,7 +197,8 @@ def test_key_terms_open_in_place(lesson):
 def test_the_whole_glossary_is_one_row_per_term():
     body = course.Lesson("00-introduction").glossary()._repr_html_()
     assert "<dl" not in body
-    rows = re.findall(r"<tr id='glossary-([\w-]+)'><th[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td>", body)
+    row = r"<tr id='glossary-([\w-]+)'><th[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td>"
+    rows = re.findall(row, body)
     assert len(rows) == len(glossary())
     for term_id, term, definition in rows:
         entry = glossary()[term_id]

@@ -91,7 +91,7 @@ class _MainPathText(HTMLParser):
         elif re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
             text = " ".join("".join(self.heading).split())
             self.heading = None
-            if text.lower().strip(" :·") in STOP_HEADINGS:
+            if text.lower().strip(" :·¶#") in STOP_HEADINGS:
                 self.stopped = True
                 return
             self.parts.append(" " + text + " ")
