@@ -50,7 +50,7 @@ def test_right_answers_are_spread_over_the_positions():
         [c["correct"] for c in q["choices"]].index(True) for _, q in CHOICE_QUESTIONS
     )
     total = sum(positions.values())
-    assert total >= 20
+    assert total >= 15
     # no position holds more than 40 % of the right answers, and the first three each
     # hold at least a fifth (a learner who always picks one position scores poorly)
     assert max(positions.values()) <= 0.4 * total, positions
