@@ -140,10 +140,12 @@ def abbreviations(text: str) -> set[str]:
 
 
 def known_abbreviations() -> set[str]:
+    """Abbreviations the glossary explains, and glossary words written in capitals (AUTOLOGOUS)."""
     known: set[str] = set()
     for entry in glossary().values():
         known |= abbreviations(entry["term"])
         known |= set(entry.get("abbreviations", []))
+        known |= {word.upper() for word in re.findall(r"[A-Za-z]{4,}", entry["term"])}
     return known
 
 
@@ -174,6 +176,20 @@ def test_every_abbreviation_is_in_the_glossary(lesson):
     used = set().union(*(abbreviations(t) for t in texts))
     missing = sorted(used - known_abbreviations())
     assert not missing, f"{lesson}: abbreviations without a glossary entry: {missing}"
+
+
+@pytest.mark.parametrize("explorer_id", sorted(cls.explorer_id for cls in all_explorers()))
+def test_explorers_sentences_use_only_abbreviations_in_the_glossary(explorer_id):
+    """The title and the sentence under the figure, at start-up and in every scenario."""
+    cls = next(c for c in all_explorers() if c.explorer_id == explorer_id)
+    explorer = cls()
+    texts = [cls.title, explorer.readout_text]
+    for values in explorer.presets().values():
+        explorer.set(**values)
+        texts.append(explorer.readout_text)
+    used = set().union(*(abbreviations(t) for t in texts))
+    missing = sorted(used - known_abbreviations())
+    assert not missing, f"{explorer_id}: abbreviations without a glossary entry: {missing}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
