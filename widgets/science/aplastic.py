@@ -112,7 +112,7 @@ def assess_severity(
     ``residual_hematopoietic_pct`` is given, cellularity < 50 % with < 30 % residual
     haematopoietic cells. Severe: the marrow criterion and at least two of
     neutrophils < 0.5, platelets < 20, reticulocytes < ``reticulocyte_threshold``
-    (20 with a manual count; the BSH guideline uses 60 with automated counters).
+    (20 with a manual count; BMJ Best Practice gives 60 for an automated count).
     Very severe: severe and neutrophils < 0.2. Severity is graded only for a
     hypocellular marrow (here: cellularity < 50 %) with at least two low counts
     (neutrophils < 1.5, platelets < 50, haemoglobin < 100 g/L when given; the

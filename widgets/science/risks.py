@@ -534,7 +534,8 @@ def karnofsky_description(score: int) -> str:
 
 # --- infection risk after an allogeneic transplant (Tomblyn et al. 2009) ---------------
 
-#: What is done against each phase's infections, in plain words (Tomblyn et al. 2009).
+#: What is done against each phase's infections, in plain words (Tomblyn et al. 2009;
+#: letermovir prophylaxis against CMV, standard since Marty et al., NEJM 2017).
 INFECTION_PREVENTION: Mapping[str, str] = MappingProxyType(
     {
         "Pre-engraftment": (
@@ -542,8 +543,9 @@ INFECTION_PREVENTION: Mapping[str, str] = MappingProxyType(
             "careful catheter care and hand hygiene"
         ),
         "Early post-engraftment": (
-            "regular blood tests for CMV with treatment as soon as it appears, prophylaxis "
-            "against Pneumocystis, closer watch for moulds while GVHD is treated"
+            "letermovir to prevent CMV in CMV-positive patients (to about day 100) and "
+            "regular blood tests for CMV, prophylaxis against Pneumocystis, closer watch "
+            "for moulds while GVHD is treated"
         ),
         "Late": (
             "vaccinations given again from the start, antibiotics against encapsulated "
