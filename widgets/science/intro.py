@@ -180,7 +180,9 @@ def choose_transplant(
       (lesson 03) is the other road.
     * Otherwise the patient's own collected stem cells can rebuild the marrow
       after high-dose treatment: an autologous transplant (the autoimmune reset
-      of lesson 02).
+      of lesson 02). Graft-versus-host disease almost never follows it: a rare,
+      usually mild GVHD-like illness is described (Kanfar & Al-Anazi, Ann Stem Cells
+      Regen Med 2018).
     """
     disease_in_stem_cells = check_flag("disease_in_stem_cells", disease_in_stem_cells)
     own_cells_healthy = check_flag("own_cells_healthy", own_cells_healthy)
@@ -201,9 +203,10 @@ def choose_transplant(
                 "treatment, and rebuild the marrow and immune system."
             ),
             trade_offs=(
-                "No donor search, no rejection and no graft-versus-host disease; but no "
-                "donor immune attack on the disease either, and any diseased cells collected "
-                "with the graft go back in."
+                "No donor search, no rejection and almost never graft-versus-host disease "
+                "(a rare, usually mild form is described; Kanfar 2018); but no donor immune "
+                "attack on the disease either, and any diseased cells collected with the "
+                "graft go back in."
             ),
         )
     first = ("disease", "donor") if disease_in_stem_cells else ("disease", "own_cells", "donor")
