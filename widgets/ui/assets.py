@@ -261,7 +261,7 @@ def _check_lesson(c: _Checker, data: dict[str, Any]) -> None:
             c.fields(
                 f"{where}[{i}]",
                 c.table(f"{where}[{i}]", choice),
-                {"text": c.text, "correct": c.flag, "feedback": c.text},
+                {"id": c.name, "text": c.text, "correct": c.flag, "feedback": c.text},
             )
 
     def quiz(where: str, value: Any) -> None:
