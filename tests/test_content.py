@@ -184,8 +184,8 @@ def test_explorers_sentences_use_only_abbreviations_in_the_glossary(explorer_id)
     cls = next(c for c in all_explorers() if c.explorer_id == explorer_id)
     explorer = cls()
     texts = [cls.title, explorer.readout_text]
-    for values in explorer.presets().values():
-        explorer.set(**values)
+    for name in explorer.scenarios:
+        explorer.apply_scenario(name)
         texts.append(explorer.readout_text)
     used = set().union(*(abbreviations(t) for t in texts))
     missing = sorted(used - known_abbreviations())
@@ -233,7 +233,7 @@ def test_every_explorer_has_a_short_caption_and_an_about_text(explorer_id):
     tables = lesson_data(cls.lesson).get("explorers", {})
     assert explorer_id in tables, f"{cls.lesson}.toml has no [explorers.{explorer_id!r}]"
     texts = tables[explorer_id]
-    assert set(texts) == {"caption", "about"}
+    assert {"caption", "about"} <= set(texts) <= {"caption", "about", "scenarios"}
     assert 0 < wordcount.count_words(texts["caption"]) <= 60
     assert wordcount.count_words(texts["about"]) > wordcount.count_words(texts["caption"])
     if "teaching model" in cls.caption.lower():

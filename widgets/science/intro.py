@@ -110,9 +110,10 @@ def tree_positions(parents: Mapping[str, str | None]) -> dict[str, tuple[float, 
     return positions
 
 
+@finite_result
 def infection_phase_bounds(
     engraftment_day: float | None,
-) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float | None]]:
+) -> tuple[tuple[float | None, float | None], ...]:
     """The days each phase of infection risk spans, for a given neutrophil engraftment day.
 
     The one definition of the phases for the whole course (lessons 00 and 04):
@@ -122,8 +123,8 @@ def infection_phase_bounds(
     al., Biol Blood Marrow Transplant 2009, describe the phases this way; their
     pre-engraftment phase lasts "about 30 days" because that is when most grafts engraft.
     """
-    if engraftment_day is None:
-        return ((0.0, float("inf")), (float("inf"), float("inf")), (float("inf"), None))
+    if engraftment_day is None:  # never engrafted: pre-engraftment never ends
+        return ((0.0, None), (None, None), (None, None))
     engraft = check_range("engraftment_day", engraftment_day, 0, None, unit="days")
     early_end = max(float(INFECTION_PHASES[1].end_day or 100), engraft)
     return ((0.0, engraft), (engraft, early_end), (early_end, None))

@@ -93,11 +93,15 @@ def read_number(text: str, unit: str = "") -> float:
         elif _DECIMAL_COMMA.fullmatch(cleaned):
             cleaned = cleaned.replace(",", ".")
         else:
-            raise ValueError(f"not a number: {text!r}")
+            raise ValueError(_not_a_number(text, unit))
     try:
         return float(sign + cleaned)
     except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(_not_a_number(text, unit)) from None
+
+
+def _not_a_number(text: str, unit: str) -> str:
+    return f"not a number: {text!r}" + (f"; type a number in {unit}" if unit else "")
 
 
 def _without_unit(text: str, unit: str) -> str:
