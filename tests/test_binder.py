@@ -66,6 +66,18 @@ def _repository_files() -> list[Path]:
     return [ROOT / name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
+def test_the_readme_table_opens_every_lesson_on_binder_in_jupyterlab_and_as_an_app():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(links.BEGIN) : text.index(links.END)]
+    base = f"{links.address().binder}/v2/gh/{links.address().repository}/{links.address().branch}"
+    assert len(LESSONS) >= 5
+    for lesson in LESSONS:
+        row = next(line for line in block.splitlines() if line.startswith(f"| {lesson.stem[:2]} |"))
+        assert f"({base}?urlpath=lab/tree/lessons/{lesson.name})" in row
+        assert f"({base}?urlpath=voila/render/lessons/{lesson.name})" in row
+        assert links.lesson_title(f"lessons/{lesson.name}") in row
+
+
 def test_the_public_address_is_set_in_one_place():
     repository = links.address().repository
     found = []

@@ -76,6 +76,52 @@ def test_make_hub_link_prints_the_link():
     assert result.stdout.strip() == links.hub_url(HUB)
 
 
+@pytest.mark.parametrize(
+    ("lesson", "app", "urlpath"),
+    [
+        ("01", "lab", "lab/tree/{name}/lessons/01-aplastic-anemia.ipynb"),
+        ("04-risks", "voila", "voila/render/{name}/lessons/04-risks.ipynb"),
+        (
+            "lessons/03-gene-editing.ipynb",
+            "voila",
+            "voila/render/{name}/lessons/03-gene-editing.ipynb",
+        ),
+    ],
+)
+def test_make_hub_link_honours_lesson_and_app(lesson: str, app: str, urlpath: str):
+    result = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "hub-link",
+            f"HUB={HUB}",
+            f"LESSON={lesson}",
+            f"APP={app}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    query = _query(result.stdout.strip())
+    assert query["urlpath"] == urlpath.format(name=links.address().name)
+    assert (ROOT / query["urlpath"].split(f"{links.address().name}/", 1)[1]).is_file()
+
+
+def test_make_hub_link_refuses_a_lesson_that_does_not_exist():
+    result = subprocess.run(
+        ["make", "-s", "--no-print-directory", "hub-link", f"HUB={HUB}", "LESSON=09"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "lesson must be one of 00-introduction" in result.stderr
+
+
 def test_a_hub_address_without_a_scheme_is_refused():
     with pytest.raises(ValueError, match="an address like"):
         links.hub_url("hub.example.org")
