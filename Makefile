@@ -99,10 +99,17 @@ guide:
 site: setup
 	$(BIN)/python tools/static_site.py --out build/site
 
-## The lessons as apps (Voila, settings in voila.json): no code, widgets live, on 127.0.0.1.
+## The lessons as apps (Voila, settings in voila.json), served by tools/voila_class.py: a page
+## closed frees its kernel, idle kernels are culled, live kernels are capped (past the cap:
+## "the class is full"), the lesson of the day is pre-heated for CLASS_SIZE learners.
+## On 127.0.0.1 by default; APP_IP=0.0.0.0 serves the classroom network, with a token
+## (TOKEN=..., or one is made) in the address it prints.
+##   make app CLASS_SIZE=30 LESSON=04 APP_IP=0.0.0.0
+CLASS_SIZE ?= 1
+APP_IP ?= 127.0.0.1
 app: setup
-	@echo "Lesson 00 as an app: http://127.0.0.1:$(APP_PORT)/voila/render/00-introduction.ipynb"
-	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT) lessons
+	$(BIN)/python tools/voila_class.py --ip $(APP_IP) --port $(APP_PORT) \
+		--class-size $(CLASS_SIZE) --lesson $(LESSON) $(if $(TOKEN),--token $(TOKEN))
 
 ## Rewrite the README's Binder badges from public-address.toml (after a fork changes it).
 links:
