@@ -267,3 +267,32 @@ def test_a_learners_file_with_the_name_of_a_new_lesson_is_kept_aside(
     kept = list(mine.parent.glob("01-new-lesson__*.ipynb"))
     assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == {"mine": True}
     nbformat.validate(nbformat.read(mine, as_version=4))
+
+
+# -- a real hub, with learners -------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_real_hub_serves_a_handful_of_learners_and_loses_nothing(tmp_path: Path):
+    """JupyterHub (pinned), configurable-http-proxy (npm, `make hub-tools`), a local spawner
+    and a shared-password authenticator on this machine; five learners open the course's
+    nbgitpuller link within a few seconds, two of them in Chromium pages (Run All Cells, a
+    figure appears, keyboard steps redraw it, a note typed into a cell and saved), three over
+    the Jupyter protocols (every cell executed on the course kernel, widget views displayed, a
+    note saved). The course team pushes; every learner pulls again. Nothing is lost, no
+    server-log line reports a fault, every server and kernel is stopped at the end."""
+    import hub_rehearsal
+
+    chromium = hub_rehearsal.ensure_chromium()
+    report = hub_rehearsal.rehearse(5, 2, 5.0, tmp_path, steps=6, chromium=chromium)
+    hub_rehearsal.print_report(report)
+    figures = report.summary()
+    assert figures["learners"] == 5 and figures["browsers"] == 2
+    assert all(learner.first_figure_s is not None for learner in report.learners), figures
+    assert all(learner.widget_views > 0 for learner in report.learners if not learner.browser)
+    assert all(
+        learner.steps_ms and learner.floor_ms for learner in report.learners if learner.browser
+    )
+    assert not figures["errors"], figures["errors"]
+    assert not figures["lost"], figures["lost"]
+    assert not figures["log_faults"], figures["log_faults"]
+    assert not figures["left_running"], figures["left_running"]
+    assert report.ok

@@ -584,10 +584,14 @@ STEP_PROBE = """
     const t0 = window.__armed; window.__armed = null;
     requestAnimationFrame(() => window.__steps.push(performance.now() - t0));
   }).observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
-  const plot = document.querySelector('.js-plotly-plot');
-  const area = plot.closest('.jp-Cell-outputArea') || plot.parentElement;
+  // the first explorer with a slider: its figure and its main control
+  const area = [...document.querySelectorAll('.jp-Cell-outputArea')].find(
+      (a) => a.querySelector('.js-plotly-plot') && a.querySelector('[role="slider"]'));
+  if (!area) return false;
+  area.setAttribute('data-rehearsal', 'main');
   watch(area);
   document.addEventListener('keydown', () => { window.__armed = performance.now(); }, true);
+  return true;
 }
 """
 FLOOR_CELL = """\
@@ -628,6 +632,23 @@ def _keyboard_steps(page, handle_selector: str, count: int, settle_ms: int = 400
     return list(page.evaluate("() => window.__steps"))
 
 
+#: What a hub administrator sets for every learner: JupyterLab asks no news site (no
+#: network request at run time) and shows no pop-up over the lesson.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    }
+}
+
+
+def prepare_home(home: Path) -> None:
+    for name, value in LAB_SETTINGS.items():
+        path = home / ".jupyter" / "lab" / "user-settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+
+
 def browser_learner(learner: Learner, chromium: str, steps: int, work: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -653,9 +674,15 @@ def browser_learner(learner: Learner, chromium: str, steps: int, work: Path) -> 
             learner.first_figure_s = time.monotonic() - t0
             _wait_idle(page, 300_000)
             # the main control of the first explorer: its first slider
-            page.evaluate(STEP_PROBE)
-            slider = ".jp-Cell-outputArea:has(.js-plotly-plot) [role='slider']"
-            learner.steps_ms = _keyboard_steps(page, slider, steps)
+            if not page.evaluate(STEP_PROBE):
+                raise RuntimeError("no explorer with a slider in the lesson")
+            learner.steps_ms = _keyboard_steps(
+                page, "[data-rehearsal='main'] [role='slider']", steps
+            )
+            if len(learner.steps_ms) < steps // 2:
+                learner.errors.append(
+                    f"{steps} keyboard steps redrew the figure {len(learner.steps_ms)} times"
+                )
             page.screenshot(path=str(work / f"{learner.name}-steps.png"))
             # the floor, in the same page under the same load: a slider echoed to a label
             page.locator(".jp-Notebook .jp-Cell").last.click()
@@ -812,6 +839,22 @@ def find_chromium() -> str | None:
     return None
 
 
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed with apt-get where it is missing (as the browser suite)."""
+    found = find_chromium()
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise FileNotFoundError("Chromium is missing: apt-get install chromium")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
+    found = find_chromium()
+    if not found:
+        raise FileNotFoundError("apt-get installed chromium, but no executable was found")
+    return found
+
+
 def rehearse(
     learners: int,
     browsers: int,
@@ -847,6 +890,8 @@ def rehearse(
         Learner(f"learner{index:02d}", index < browsers, link, lesson, hub.url, hub.homes)
         for index in range(learners)
     ]
+    for person in people:
+        prepare_home(hub.homes / person.name)
     rng = random.Random(15)
     delays = sorted(rng.uniform(0, within_s) for _ in people)
     failures: list[str] = []
