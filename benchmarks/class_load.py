@@ -33,6 +33,7 @@ import json
 import math
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -198,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-voila", action="store_true")
     parser.add_argument("--no-hub", action="store_true")
     args = parser.parse_args(argv)
+    # stopped from outside (a timeout): the rehearsal still stops its hub and servers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else None
+    try:
+        lesson = hub_rehearsal.links.lesson_path(args.lesson)
+    except ValueError as error:
+        parser.error(str(error))
     cores = os.cpu_count()
     memory = psutil.virtual_memory().total / 2**30
     print(f"A class on this machine: {cores} cores, {memory:.0f} GiB (shared with other work)")
@@ -220,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nJupyterHub: classes arriving within {args.within:.0f} s through the nbgitpuller "
             f"link, {args.browsers} learners in Chromium; goal p95 first figure <= {GOAL_P95_S} s"
         )
-        hub = hub_runs(sizes, args.browsers, args.within, args.lesson)
+        hub = hub_runs(sizes, args.browsers, args.within, lesson)
         results["hub"] = hub
         size = sizing(hub)
         results["sizing"] = size
