@@ -724,6 +724,9 @@ def browser_learner(learner: Learner, chromium: str, steps: int, work: Path) -> 
                 "() => !document.querySelector('.jp-mod-current .jp-mod-dirty')", timeout=60_000
             )
             page.wait_for_timeout(500)
+            # the learner leaves the page (its websockets close cleanly), then the browser
+            page.goto("about:blank")
+            page.wait_for_timeout(500)
             context.close()
         except Exception:
             with contextlib.suppress(Exception):
@@ -749,6 +752,8 @@ def browser_pull_again(learner: Learner, chromium: str, work: Path) -> None:
             page.click("#login_submit")
             page.wait_for_url(re.compile(r".*/lab/tree/.*\.ipynb.*"), timeout=300_000)
             _wait_idle(page)
+            page.goto("about:blank")
+            page.wait_for_timeout(500)
         finally:
             browser.close()
 
