@@ -100,7 +100,11 @@ LOG_ALLOWED: tuple[re.Pattern[str], ...] = (
     # a websocket while the proxy is writing to it (a learner leaving a page); the proxy keeps
     # serving and no request fails. Known upstream: sagemathinc/http-proxy-3 issue 51. The
     # report still counts these lines (proxy_epipe).
-    re.compile(r"\[ConfigProxy\] \S*error\S*: (Uncaught Exception: )?(Error: )?write EPIPE"),
+    # (the same for a connection the browser reset: read ECONNRESET)
+    re.compile(
+        r"\[ConfigProxy\] \S*error\S*: (Uncaught Exception: )?(Error: )?"
+        r"(write EPIPE|read ECONNRESET)"
+    ),
 )
 EPIPE = LOG_ALLOWED[-1]
 
@@ -1014,7 +1018,7 @@ def print_report(report: Report, out=print) -> None:
     )
     out(
         f"  errors {len(s['errors'])}, lost {len(s['lost'])}, server-log faults "
-        f"{len(s['log_faults'])} (and {s['proxy_epipe']} proxy EPIPE lines, known upstream), "
+        f"{len(s['log_faults'])} (and {s['proxy_epipe']} proxy lines on dropped sockets, known upstream), "
         f"left running {len(s['left_running'])}; {s['wall_s']:.0f} s"
     )
     for key in ("errors", "lost", "log_faults", "left_running"):
