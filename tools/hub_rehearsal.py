@@ -1018,7 +1018,8 @@ def print_report(report: Report, out=print) -> None:
     )
     out(
         f"  errors {len(s['errors'])}, lost {len(s['lost'])}, server-log faults "
-        f"{len(s['log_faults'])} (and {s['proxy_epipe']} proxy lines on dropped sockets, known upstream), "
+        f"{len(s['log_faults'])} (and {s['proxy_epipe']} proxy lines on dropped sockets, "
+        "known upstream), "
         f"left running {len(s['left_running'])}; {s['wall_s']:.0f} s"
     )
     for key in ("errors", "lost", "log_faults", "left_running"):
