@@ -3,8 +3,9 @@
 Prints, never asserts (the rehearsal in ``make test`` is the check):
 
 * **JupyterHub** (tools/hub_rehearsal.py): classes of growing size arrive through
-  the nbgitpuller link within one minute, a few learners in real Chromium pages,
-  the rest over the Jupyter protocols. For each size: time to the first figure
+  the nbgitpuller link within one minute, one learner in a real Chromium page
+  (``--browsers``; each page runs on this machine's cores, which a real learner's
+  browser does not), the rest over the Jupyter protocols. For each size: time to the first figure
   (p50, p95), keyboard-step latency of the main control in the real pages and its
   ratio to the floor measured in the same pages, peak memory of the whole hub,
   memory per learner, errors and anything lost. The capacity is the largest
@@ -192,7 +193,7 @@ def voila_load(learners: int, lesson: str, preheat: bool) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="class sizes to run, e.g. 5,30 (default: the search)")
-    parser.add_argument("--browsers", type=int, default=3, help="learners in Chromium pages")
+    parser.add_argument("--browsers", type=int, default=1, help="learners in Chromium pages")
     parser.add_argument("--within", type=float, default=60.0, help="arrivals within (s)")
     parser.add_argument("--lesson", default="00", help="the lesson the class opens")
     parser.add_argument("--voila-learners", type=int, default=10)
