@@ -27,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_DATA = ROOT / "assets" / "lessons"
 GUIDE = ROOT / "docs" / "teacher-guide.md"
+#: The section on serving a class (routes and sizing), from the figures `make bench` measured.
+SIZING = ROOT / "docs" / "class-sizing.toml"
 STAGES = ("predict", "explore", "explain")
 TEACHER_FIELDS = ("timing", "class_plan", "misconceptions", "discussion", "skip_when_short")
 #: Minutes to switch on, open the lesson and run all its cells on a prepared machine.
@@ -314,6 +316,22 @@ def plain(value: Any) -> Any:
     return value
 
 
+def render_sizing(path: Path = SIZING) -> str:
+    """The guide's section on serving a class: which route when, and what a class needs."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    out = ["## Serving a class", "", data["intro"].strip(), ""]
+    out += ["| When | Route | How |", "|---|---|---|"]
+    for route in data["route"]:
+        out.append(f"| {_cell(route['when'])} | {_cell(route['route'])} | {_cell(route['how'])} |")
+    out += ["", "### What a class needs", ""]
+    out += [f"* {_cell(line)}" for line in data["sizing"]]
+    out += ["", f"*{_cell(data['measured'])}*", ""]
+    return "\n".join(out)
+
+
 def render(lessons: list[dict[str, Any]] | None = None) -> str:
     """The whole guide as Markdown; ``GuideError`` lists everything the data lack."""
     lessons = load_lessons() if lessons is None else lessons
@@ -321,7 +339,7 @@ def render(lessons: list[dict[str, Any]] | None = None) -> str:
     missing = [p for lesson in lessons for p in problems(lesson)]
     if missing:
         raise GuideError("the teacher guide cannot be rendered:\n" + "\n".join(missing))
-    parts = [INTRO, render_overview(lessons)]
+    parts = [INTRO, render_sizing(), render_overview(lessons)]
     parts += [render_lesson(lesson) for lesson in lessons]
     return "\n".join(parts).rstrip("\n") + "\n"
 
