@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KERNEL := $(VENV)/kernel
 STAMP  := $(VENV)/.course-installed
+TEST_STAMP := $(VENV)/.test-tools-installed
+HUB_PROXY  := $(VENV)/hub-proxy/node_modules/.bin/configurable-http-proxy
 LESSON ?= lessons/00-introduction.ipynb
 PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
@@ -13,7 +15,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # pytest's own arguments can be added: make test PYTEST_ARGS="-k aplastic"
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint bench site setup lock clean notebooks
+.PHONY: lab test lint bench site setup test-tools hub-tools lock clean notebooks
 
 setup: $(STAMP)
 
@@ -32,13 +34,31 @@ NO_CALL_HOME := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly
 
+## The test tools (requirements-test.txt), only for make test and make bench: never on Binder.
+test-tools: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-test.txt -c requirements.txt
+	@touch $@
+
+## configurable-http-proxy (npm), the proxy of the JupyterHub that the tests rehearse.
+hub-tools: $(HUB_PROXY)
+
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	@command -v npm >/dev/null || { echo "The hub rehearsal needs Node.js 20+ and npm (apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(VENV)/hub-proxy
+	cp tests/hub/package.json tests/hub/package-lock.json $(VENV)/hub-proxy/
+	cd $(VENV)/hub-proxy && npm ci --quiet --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## Open the course in JupyterLab on 127.0.0.1 (token kept: open the URL it prints).
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=$(CURDIR) $(NO_CALL_HOME) $(ROOT_FLAG) $(LESSON)
 
 ## Every check: ruff, unit and property tests, the lessons under nbval, the browser suite.
-test: setup
+test: setup test-tools hub-tools
 	@# Debian's Chromium before the first test that needs it (with CI=true, a browser that
 	@# cannot be installed fails here, and tests/conftest.py fails any skipped browser test).
 	$(BIN)/python tools/ensure_browser.py
@@ -50,28 +70,26 @@ test: setup
 	@# get both cores instead of sharing them with the Binder build and the site build.
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
-lint: setup
+lint: test-tools
 	$(BIN)/ruff check widgets tests tools benchmarks lessons
 	$(BIN)/ruff format --check widgets tests tools benchmarks lessons
 
 ## Start-up and execution figures, then each explorer's keyboard-step latency in Chromium
 ## beside the floor and the naive way (benchmarks print; they are not timed tests).
-bench: setup
+bench: setup test-tools hub-tools
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/latency.py
+	$(BIN)/python benchmarks/class_load.py
 
 ## Re-execute the lessons and store only the outputs of cells marked keep_output.
 notebooks: setup
 	$(BIN)/python tools/notebooks.py refresh lessons/*.ipynb
 
-## Regenerate the pins from requirements.in (needs the package registry).
+## Regenerate the pins: requirements.txt from requirements.in, requirements-test.txt from
+## requirements-test.in on top, then environment.yml (needs the package registry).
+## Current pins are kept where they still fit; UPGRADE=1 takes the newest of everything.
 lock:
-	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet -r requirements.in
-	{ sed -n '1,3p' requirements.txt; build/lock-venv/bin/pip freeze --all \
-		| grep -v -E '^(pip|setuptools|wheel)=='; } > requirements.txt.new
-	mv requirements.txt.new requirements.txt
-	$(PYTHON) tools/course_env.py environment-yml
+	$(PYTHON) tools/course_env.py lock $(if $(UPGRADE),--upgrade)
 
 environment.yml: requirements.txt tools/course_env.py
 	$(PYTHON) tools/course_env.py environment-yml
@@ -91,17 +109,24 @@ guide:
 site: setup
 	$(BIN)/python tools/static_site.py --out build/site
 
-## The lessons as apps (Voila, settings in voila.json): no code, widgets live, on 127.0.0.1.
+## The lessons as apps (Voila, settings in voila.json), served by tools/voila_class.py: a page
+## closed frees its kernel, idle kernels are culled, live kernels are capped (past the cap:
+## "the class is full"), the lesson of the day is pre-heated for CLASS_SIZE learners.
+## On 127.0.0.1 by default; APP_IP=0.0.0.0 serves the classroom network, with a token
+## (TOKEN=..., or one is made) in the address it prints.
+##   make app CLASS_SIZE=30 LESSON=04 APP_IP=0.0.0.0
+CLASS_SIZE ?= 1
+APP_IP ?= 127.0.0.1
 app: setup
-	@echo "Lesson 00 as an app: http://127.0.0.1:$(APP_PORT)/voila/render/00-introduction.ipynb"
-	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT) lessons
+	$(BIN)/python tools/voila_class.py --ip $(APP_IP) --port $(APP_PORT) \
+		--class-size $(CLASS_SIZE) --lesson $(LESSON) $(if $(TOKEN),--token $(TOKEN))
 
 ## Rewrite the README's Binder badges from public-address.toml (after a fork changes it).
 links:
 	$(PYTHON) tools/links.py readme
 
 ## Print the nbgitpuller link for a JupyterHub: make hub-link HUB=https://hub.example.org
-## (APP=voila: the link opens lesson 00 as an app).
+## LESSON=01 (a number, a name or a path; default lesson 00), APP=voila opens it as an app.
 APP ?= lab
 hub-link:
-	@$(PYTHON) tools/hub_link.py $(HUB) --app $(APP)
+	@$(PYTHON) tools/hub_link.py $(HUB) --app $(APP) --lesson $(LESSON)

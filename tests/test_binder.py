@@ -4,12 +4,17 @@
   written from public-address.toml, the one place the public address is set.
 * voila.json (read by Voila from the folder it starts in, on Binder the
   repository) strips the code: every lesson renders as an app with its widgets.
-* A slow rehearsal of a Binder build: conda and Docker are not available here, so
-  it builds a virtual environment from environment.yml's pip part as repo2docker's
-  pip step does, runs postBuild as repo2docker does (in a copy of the repository
-  that plays the image's home), and runs the notebook tests (nbval) in it. The
-  same environment then shows what a JupyterHub learner gets: the kernel imports
-  the course from the learner's pulled copy when there is one.
+* A slow rehearsal of a Binder build, from repo2docker's own base environment:
+  the versions come from the lock file inside the installed repo2docker package
+  (tools/binder_base.py); conda-forge and Docker are not reachable here, so the
+  base's Python packages are installed with pip at those versions (what cannot be
+  reproduced is printed). Then environment.yml's pip part goes on top as
+  ``mamba env update`` puts it (``pip install -U``), postBuild runs as repo2docker
+  runs it (in a copy of the repository that plays the image's home), and
+  ``pip check`` must be clean. The image has no test tools; the notebook tests
+  (nbval, from the test environment) run on the image's kernel. The same
+  environment then shows what a JupyterHub learner gets: the kernel imports the
+  course from the learner's pulled copy when there is one.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from widgets.ui.explorer import explorers_for
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import binder_base  # noqa: E402
 import course_env  # noqa: E402
 import links  # noqa: E402
 
@@ -64,6 +70,18 @@ def _repository_files() -> list[Path]:
         check=True,
     ).stdout.decode()
     return [ROOT / name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def test_the_readme_table_opens_every_lesson_on_binder_in_jupyterlab_and_as_an_app():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(links.BEGIN) : text.index(links.END)]
+    base = f"{links.address().binder}/v2/gh/{links.address().repository}/{links.address().branch}"
+    assert len(LESSONS) >= 5
+    for lesson in LESSONS:
+        row = next(line for line in block.splitlines() if line.startswith(f"| {lesson.stem[:2]} |"))
+        assert f"({base}?urlpath=lab/tree/lessons/{lesson.name})" in row
+        assert f"({base}?urlpath=voila/render/lessons/{lesson.name})" in row
+        assert links.lesson_title(f"lessons/{lesson.name}") in row
 
 
 def test_the_public_address_is_set_in_one_place():
@@ -236,28 +254,93 @@ def test_a_binder_build_runs_the_notebook_tests(tmp_path: Path):
         print(f"{time.perf_counter() - started:6.1f} s  {' '.join(cmd)[:100]}")
         return result.stdout
 
-    # 1. The environment: Python, then environment.yml's pip part, as repo2docker's pip step.
+    # 1. repo2docker's base environment, at the versions of repo2docker's own lock file.
     run(_base_python(), "-m", "venv", str(prefix))
+    base, left = binder_base.base_requirements(
+        binder_base.read_lock(binder_base.repo2docker_lock())
+    )
+    assert any(line.startswith("notebook==7.4.") for line in base), "the base changed: see issue"
+    missing = []
+    for _ in range(5):
+        (tmp_path / "base.txt").write_text("\n".join(base) + "\n", encoding="utf-8")
+        result = subprocess.run(
+            [
+                *(str(python), "-m", "pip", "install", "--quiet", "--no-deps"),
+                *("--only-binary=:all:", "-r", str(tmp_path / "base.txt")),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if result.returncode == 0:
+            break
+        found = re.search(r"No matching distribution found for (\S+)", result.stderr)
+        assert found, result.stderr[-3000:]
+        missing.append(found.group(1))
+        base.remove(found.group(1))
+    else:
+        raise AssertionError(f"the base did not install: {missing}")
+    print(f"repo2docker's base: {len(base)} Python packages installed at its versions")
+    print(f"not reproduced ({len(left) + len(missing)}):")
+    for item in [*map(str, left), *(f"{name}: not on PyPI at that version" for name in missing)]:
+        print(f"  {item}")
+    assert len(missing) <= 3, f"too much of the base could not be reproduced: {missing}"
+
+    # 2. environment.yml's pip part, as `mamba env update` installs it: pip install -U.
     pins = course_env.environment_yml_pins(home / "environment.yml")
     assert pins == course_env.pinned_requirements(home / "requirements.txt")
     requirements = tmp_path / "condaenv.requirements.txt"
     requirements.write_text("\n".join(pins) + "\n", encoding="utf-8")
     run(str(python), "-m", "pip", "install", "--quiet", "-U", "-r", str(requirements))
 
-    # 2. postBuild, as repo2docker runs it: in the home folder, with the environment on PATH.
+    # 3. postBuild, as repo2docker runs it: in the home folder, with the environment on PATH.
     run("bash", "postBuild")
     kernel_venv = prefix / "course-kernel"
     spec = prefix / "share" / "jupyter" / "kernels" / course_env.KERNEL_NAME / "kernel.json"
     argv = json.loads(spec.read_text(encoding="utf-8"))["argv"]
     assert Path(argv[0]) == kernel_venv / "bin" / "python"
 
-    # 3. The notebook tests, in that environment.
-    out = run(str(python), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "lessons")
+    # 4. What Binder would check: every requirement of every installed package is met,
+    #    the server's extensions load, and the image carries no test tools.
+    run(str(python), "-m", "pip", "check")
+    extensions = subprocess.run(
+        [str(prefix / "bin" / "jupyter"), "server", "extension", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)
+    assert extensions.returncode == 0 and "jupyterlab" in listing, listing[-3000:]
+    for extension in ("jupyterlab", "notebook", "voila.server_extension", "nbgitpuller"):
+        assert re.search(rf"\n\s+{extension} [\d.]*\s*OK", listing), f"{extension}:\n{listing}"
+    assert " X " not in listing and "Traceback" not in listing, listing[-3000:]
+    for tool in ("pytest", "hypothesis", "ruff", "coverage", "playwright", "nbval"):
+        found = subprocess.run(
+            [str(python), "-c", f"import importlib.util as u; print(u.find_spec('{tool}'))"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert found.stdout.strip() == "None", f"Binder's image has the test tool {tool}"
+
+    # 5. The notebook tests (the test environment's nbval) on the image's kernel.
+    kernels = {"JUPYTER_PATH": str(prefix / "share" / "jupyter")}
+    kernels["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-data")
+    out = run(
+        sys.executable,
+        *("-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-n", "2", "--dist"),
+        *("loadfile", "-v", "lessons"),
+        extra=kernels,
+    )
     for lesson in LESSONS:
-        assert f"lessons/{lesson.name} " in out, f"{lesson.name} was not run:\n{out[-2000:]}"
+        assert f"lessons/{lesson.stem}::ipynb::Cell " in out, (
+            f"{lesson.name} was not run:\n{out[-2000:]}"
+        )
     assert " passed" in out and " failed" not in out, out[-2000:]
 
-    # 4. The same image on a JupyterHub: the learner's home is their own, with the pulled copy.
+    # 6. The same image on a JupyterHub: the learner's home is their own, with the pulled copy.
     where = "import widgets, pathlib; print(pathlib.Path(widgets.__file__).resolve().parent)"
     kernel_python = str(kernel_venv / "bin" / "python")
     assert run(kernel_python, "-c", where, cwd=tmp_path).strip() == str(home / "widgets")

@@ -32,15 +32,74 @@ def test_drift_is_detected(tmp_path: Path):
     assert course_env.environment_yml_pins(drifted) != course_env.pinned_requirements()
 
 
+def _names(path: Path) -> set[str]:
+    return {line.split("==")[0].lower() for line in course_env.pinned_requirements(path)}
+
+
 def test_every_requirement_is_pinned_exactly():
-    for line in course_env.pinned_requirements():
-        assert "==" in line, f"not pinned: {line}"
+    for path in (course_env.PINS, course_env.TEST_PINS):
+        for line in course_env.pinned_requirements(path):
+            assert "==" in line, f"{path.name}: not pinned: {line}"
 
 
-@pytest.mark.parametrize("package", ["anywidget", "plotly", "ipywidgets", "jupyterlab", "nbval"])
+@pytest.mark.parametrize(
+    "package",
+    ["anywidget", "plotly", "ipywidgets", "jupyterlab", "notebook", "jupyterhub", "voila"],
+)
 def test_key_packages_are_pinned(package: str):
-    names = {line.split("==")[0].lower() for line in course_env.pinned_requirements()}
-    assert package in names
+    assert package in _names(course_env.PINS)
+
+
+@pytest.mark.parametrize(
+    "tool", ["pytest", "pytest-xdist", "hypothesis", "ruff", "coverage", "playwright", "nbval"]
+)
+def test_the_test_tools_are_pinned_apart_from_binders_environment(tool: str):
+    """Binder's image carries what learners and teachers need; the test tools come
+    only with `make test` (requirements-test.txt)."""
+    assert tool in _names(course_env.TEST_PINS)
+    assert tool not in _names(course_env.PINS)
+    assert tool not in {line.split("==")[0].lower() for line in course_env.environment_yml_pins()}
+
+
+def test_no_package_is_pinned_twice():
+    assert not _names(course_env.PINS) & _names(course_env.TEST_PINS)
+
+
+def test_the_notebook_pin_accepts_the_jupyterlab_pin():
+    """repo2docker's base has notebook 7.4.7 (jupyterlab < 4.5): the course pins a notebook
+    that goes with its jupyterlab, so Binder's environment passes `pip check`."""
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
+    pins = dict(line.split("==") for line in course_env.pinned_requirements())
+    assert importlib.metadata.version("notebook") == pins["notebook"]
+    wants = [
+        Requirement(line)
+        for line in importlib.metadata.requires("notebook") or []
+        if Requirement(line).name.lower() == "jupyterlab"
+    ]
+    assert wants and all(pins["jupyterlab"] in want.specifier for want in wants), wants
+
+
+def test_the_kernel_environment_reuses_the_installed_files():
+    """The kernel's numpy, scipy and plotly are the server's files, linked (or copied):
+    nothing is downloaded or built a second time."""
+    code = "import numpy, scipy, plotly; print(numpy.__file__, scipy.__file__, plotly.__file__)"
+    kernel_files = subprocess.run(
+        [str(_kernel_python()), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    import numpy
+    import plotly
+    import scipy
+
+    for theirs, ours in zip(
+        kernel_files, (numpy.__file__, scipy.__file__, plotly.__file__), strict=True
+    ):
+        assert Path(theirs).resolve() != Path(ours).resolve()
+        assert Path(theirs).read_bytes() == Path(ours).read_bytes()
+        if Path(theirs).stat().st_dev == Path(ours).stat().st_dev:
+            assert Path(theirs).stat().st_ino == Path(ours).stat().st_ino, "copied, not linked"
 
 
 def _kernel_python() -> Path:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import LESSONS
 from widgets import course, gene_editing, science
-from widgets.ui.assets import bibliography, glossary
+from widgets.ui.assets import bibliography, glossary, lesson_data
 from widgets.ui.explorer import explorers_for
 from widgets.ui.quiz import grade
 
@@ -137,7 +137,7 @@ def test_skeleton(notebook):
     lower = markdown.lower()
     for needle in (
         "not medical advice",
-        "50 minutes",
+        f"about **{lesson_data(LESSON_ID)['minutes']} minutes**",
         "## summary",
         "## key terms",
         "## references",

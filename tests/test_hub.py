@@ -76,6 +76,52 @@ def test_make_hub_link_prints_the_link():
     assert result.stdout.strip() == links.hub_url(HUB)
 
 
+@pytest.mark.parametrize(
+    ("lesson", "app", "urlpath"),
+    [
+        ("01", "lab", "lab/tree/{name}/lessons/01-aplastic-anemia.ipynb"),
+        ("04-risks", "voila", "voila/render/{name}/lessons/04-risks.ipynb"),
+        (
+            "lessons/03-gene-editing.ipynb",
+            "voila",
+            "voila/render/{name}/lessons/03-gene-editing.ipynb",
+        ),
+    ],
+)
+def test_make_hub_link_honours_lesson_and_app(lesson: str, app: str, urlpath: str):
+    result = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "hub-link",
+            f"HUB={HUB}",
+            f"LESSON={lesson}",
+            f"APP={app}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    query = _query(result.stdout.strip())
+    assert query["urlpath"] == urlpath.format(name=links.address().name)
+    assert (ROOT / query["urlpath"].split(f"{links.address().name}/", 1)[1]).is_file()
+
+
+def test_make_hub_link_refuses_a_lesson_that_does_not_exist():
+    result = subprocess.run(
+        ["make", "-s", "--no-print-directory", "hub-link", f"HUB={HUB}", "LESSON=09"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "lesson must be one of 00-introduction" in result.stderr
+
+
 def test_a_hub_address_without_a_scheme_is_refused():
     with pytest.raises(ValueError, match="an address like"):
         links.hub_url("hub.example.org")
@@ -221,3 +267,32 @@ def test_a_learners_file_with_the_name_of_a_new_lesson_is_kept_aside(
     kept = list(mine.parent.glob("01-new-lesson__*.ipynb"))
     assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == {"mine": True}
     nbformat.validate(nbformat.read(mine, as_version=4))
+
+
+# -- a real hub, with learners -------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_real_hub_serves_a_handful_of_learners_and_loses_nothing(tmp_path: Path):
+    """JupyterHub (pinned), configurable-http-proxy (npm, `make hub-tools`), a local spawner
+    and a shared-password authenticator on this machine; five learners open the course's
+    nbgitpuller link within a few seconds, two of them in Chromium pages (Run All Cells, a
+    figure appears, keyboard steps redraw it, a note typed into a cell and saved), three over
+    the Jupyter protocols (every cell executed on the course kernel, widget views displayed, a
+    note saved). The course team pushes; every learner pulls again. Nothing is lost, no
+    server-log line reports a fault, every server and kernel is stopped at the end."""
+    import hub_rehearsal
+
+    chromium = hub_rehearsal.ensure_chromium()
+    report = hub_rehearsal.rehearse(5, 2, 5.0, tmp_path, steps=6, chromium=chromium)
+    hub_rehearsal.print_report(report)
+    figures = report.summary()
+    assert figures["learners"] == 5 and figures["browsers"] == 2
+    assert all(learner.first_figure_s is not None for learner in report.learners), figures
+    assert all(learner.widget_views > 0 for learner in report.learners if not learner.browser)
+    assert all(
+        learner.steps_ms and learner.floor_ms for learner in report.learners if learner.browser
+    )
+    assert not figures["errors"], figures["errors"]
+    assert not figures["lost"], figures["lost"]
+    assert not figures["log_faults"], figures["log_faults"]
+    assert not figures["left_running"], figures["left_running"]
+    assert report.ok

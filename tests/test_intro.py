@@ -64,6 +64,46 @@ def test_infection_phases_follow_tomblyn_2009(day, phase):
 
 
 @pytest.mark.parametrize(
+    ("day", "engraftment_day", "phase"),
+    [
+        (13, 14, "Pre-engraftment"),
+        (14, 14, "Early post-engraftment"),
+        (16, 14, "Early post-engraftment"),
+        (16, 19, "Pre-engraftment"),
+        (29, 24, "Early post-engraftment"),
+        (99, 24, "Early post-engraftment"),
+        (100, 24, "Late"),
+        (110, 120, "Pre-engraftment"),
+        (120, 120, "Late"),
+    ],
+)
+def test_pre_engraftment_ends_on_the_engraftment_day(day, engraftment_day, phase):
+    got = science.infection_phase(day, engraftment_day)
+    assert got.name == phase
+    assert got.start_day <= day and (got.end_day is None or day < got.end_day)
+
+
+def test_one_definition_of_the_phases_for_lessons_00_and_04():
+    for engraft in (9, 14, 19, 23, 24, 45):
+        bounds = science.infection_phase_bounds(engraft)
+        assert bounds[0] == (0.0, engraft) and bounds[1][0] == engraft
+        assert bounds[1][1] == max(100, engraft) and bounds[2] == (max(100, engraft), None)
+        timeline = science.infection_timeline(engraft, gvhd=False)
+        assert [(p.start_day, p.end_day) for p in timeline.phases[:2]] == list(bounds[:2])
+    never = science.infection_phase_bounds(None)
+    assert never[0] == (0.0, None) and never[1] == never[2] == (None, None)
+    with pytest.raises(ValueError, match="engraftment_day must be >= 0"):
+        science.infection_phase_bounds(-1)
+
+
+@pytest.mark.parametrize("source", list(GRAFT_SOURCES))
+@pytest.mark.parametrize("day", [1, 10, 14, 16, 19, 23, 24, 29, 60, 200])
+def test_the_journey_never_says_neutrophils_are_back_before_engraftment(source, day):
+    state = science.journey_day(day, source)
+    assert state.neutrophils_recovered == (state.phase.name != "Pre-engraftment")
+
+
+@pytest.mark.parametrize(
     ("source", "neutrophils", "platelets"),
     [
         ("peripheral_blood", 14, 18),

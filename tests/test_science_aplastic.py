@@ -19,6 +19,8 @@ from widgets.science.published import (
 )
 from widgets.ui.assets import bibliography
 
+NOT_MET = science.CRITERIA_NOT_MET
+
 # -- severity: the modified Camitta criteria, row by row ----------------------------------
 # (cellularity %, neutrophils, platelets, reticulocytes, retic threshold, residual %, class)
 SEVERITY_ROWS = [
@@ -51,14 +53,23 @@ SEVERITY_ROWS = [
     (40, 0.3, 10, 10, 20, 20, "severe"),
     (40, 0.3, 10, 10, 20, 30, "non-severe"),
     (40, 0.3, 10, 10, 20, 29.9, "severe"),
-    (50, 0.3, 10, 10, 20, 10, "non-severe"),
+    (50, 0.3, 10, 10, 20, 10, NOT_MET),  # a 50 % marrow is not hypocellular
     (49.9, 0.1, 10, 10, 20, 10, "very severe"),
     # without the residual figure, 40 % cellularity fails the marrow criterion
     (40, 0.3, 10, 10, 20, None, "non-severe"),
     # a low residual fraction does not remove a marrow < 25 %
     (20, 0.3, 10, 10, 20, 80, "severe"),
-    # normal counts
-    (60, 4.0, 250, 80, 20, None, "non-severe"),
+    # normal counts and marrow are not aplastic anaemia at all (Killick 2016 diagnosis)
+    (60, 4.0, 250, 80, 20, None, NOT_MET),
+    (50, 4.0, 250, 60, 20, None, NOT_MET),  # the severity explorer's healthy adult
+    # a hypocellular marrow needs two low counts (neutrophils < 1.5, platelets < 50)
+    (20, 1.4, 49, 80, 20, None, "non-severe"),
+    (20, 1.5, 49, 80, 20, None, NOT_MET),
+    (20, 1.4, 50, 80, 20, None, NOT_MET),
+    # normal counts with an empty marrow: not graded either
+    (10, 4.0, 250, 80, 20, None, NOT_MET),
+    # normal marrow, low counts: not aplastic anaemia (another cause of low counts)
+    (70, 0.3, 10, 10, 20, None, NOT_MET),
 ]
 
 
@@ -77,6 +88,34 @@ def test_severity_follows_the_modified_camitta_criteria(
         residual_hematopoietic_pct=residual,
     )
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("hb", "expected"), [(None, NOT_MET), (99, "non-severe"), (100, NOT_MET), (140, NOT_MET)]
+)
+def test_haemoglobin_below_100_counts_as_a_low_count_for_the_diagnosis(hb, expected):
+    # only the platelets (< 50) are low among neutrophils and platelets
+    got = science.aplastic_anemia_severity(
+        cellularity_pct=20, neutrophils=2.0, platelets=40, reticulocytes=80, haemoglobin_g_per_l=hb
+    )
+    assert got == expected
+
+
+def test_haemoglobin_is_checked_naming_the_field():
+    with pytest.raises(ValueError, match="haemoglobin_g_per_l must be in \\[0, 250\\] g/L"):
+        science.aplastic_anemia_severity(
+            cellularity_pct=20,
+            neutrophils=0.3,
+            platelets=10,
+            reticulocytes=10,
+            haemoglobin_g_per_l=-1,
+        )
+
+
+def test_healthy_counts_say_the_criteria_are_not_met_in_words():
+    a = science.assess_severity(cellularity_pct=50, neutrophils=4, platelets=250, reticulocytes=60)
+    assert a.severity == "criteria for aplastic anaemia not met"
+    assert not a.is_aplastic_anaemia and not a.hypocellular
 
 
 def test_assessment_says_which_criteria_are_met():
@@ -128,7 +167,14 @@ def test_severity_is_always_a_class_and_consistent(
         residual_hematopoietic_pct=residual,
     )
     assert a.severity in science.SEVERITY_CLASSES
-    assert (a.severity != "non-severe") == (a.marrow_criterion and a.blood_criteria_met >= 2)
+    assert (a.severity in ("severe", "very severe")) == (
+        a.marrow_criterion and a.blood_criteria_met >= 2
+    )
+    if a.severity == NOT_MET:
+        assert not a.is_aplastic_anaemia
+        assert cellularity >= 50 or a.diagnostic_cytopenias < 2
+    if a.severity == "non-severe":
+        assert cellularity < 50 and a.diagnostic_cytopenias >= 2
     if a.severity == "very severe":
         assert anc < 0.2
     # the stricter automated-count threshold can only make a patient more severe

@@ -142,7 +142,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "own_cells_healthy": False,
         "matched_donor": True,
     },
-    "infection_phase": {"day": 12.0},
+    "infection_phase": {"day": 12.0, "engraftment_day": 19.0},
+    "infection_phase_bounds": {"engraftment_day": 19.0},
     "journey_day": {"day": 12.0, "graft_source": "bone_marrow"},
     "lineage_path": {"parents": _PARENTS, "cell": "neutrophil"},
     "tree_positions": {"parents": _PARENTS},
@@ -153,6 +154,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reticulocytes": 10.0,
         "reticulocyte_threshold": 20.0,
         "residual_hematopoietic_pct": 20.0,
+        "haemoglobin_g_per_l": 90.0,
     },
     "assess_severity": {
         "cellularity_pct": 10.0,
@@ -161,6 +163,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reticulocytes": 10.0,
         "reticulocyte_threshold": 60.0,
         "residual_hematopoietic_pct": 20.0,
+        "haemoglobin_g_per_l": 90.0,
     },
     "engraftment_day": {"graft_source": "bone_marrow", "cd34_dose_per_kg": 3.7},
     "severity_criteria": {

@@ -7,7 +7,8 @@ and lands in lesson 00. ``make hub-link HUB=https://hub.example.org`` runs this.
 Usage::
 
     python tools/hub_link.py https://hub.example.org
-    python tools/hub_link.py https://hub.example.org --app voila --lesson lessons/01-....ipynb
+    python tools/hub_link.py https://hub.example.org --app voila --lesson 01
+    make hub-link HUB=https://hub.example.org LESSON=01 APP=voila
     python tools/hub_link.py --kernel-pth VENV   # postBuild: VENV finds the pulled copy
 
 The hub's image is built from this repository (repo2docker: environment.yml, then
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("hub", nargs="?", help="the hub's address, e.g. https://hub.example.org")
     parser.add_argument("--app", choices=links.APPS, default="lab", help="JupyterLab or Voila")
-    parser.add_argument("--lesson", help="the lesson to open (default: lesson 00)")
+    parser.add_argument(
+        "--lesson", help="the lesson to open: 01, 01-aplastic-anemia or its path (default: 00)"
+    )
     parser.add_argument("--kernel-pth", type=Path, metavar="VENV", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.kernel_pth:
@@ -75,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.hub:
         parser.error("give the hub's address: make hub-link HUB=https://hub.example.org")
     try:
-        print(links.hub_url(args.hub, app=args.app, lesson=args.lesson))
+        lesson = links.lesson_path(args.lesson) if args.lesson else None
+        print(links.hub_url(args.hub, app=args.app, lesson=lesson))
     except ValueError as error:
         parser.error(str(error))
     return 0

@@ -5,7 +5,9 @@
 * JupyterHub: an nbgitpuller link that pulls the course into a learner's home on a
   hub and opens a lesson (see tools/hub_link.py and ``make hub-link``).
 * The README's badge block, between the ``public-links`` markers, is written from
-  these (``make links``); ``--check`` fails when it disagrees with the config.
+  these (``make links``): two badges for the first lesson and a table that opens
+  every lesson on Binder in JupyterLab and as an app; ``--check`` fails when it
+  disagrees with the config or the lessons.
 
 Usage::
 
@@ -32,6 +34,8 @@ BEGIN = (
 )
 END = "<!-- /public-links -->"
 APPS = ("lab", "voila")
+LESSONS = ROOT / "lessons"
+LESSON_DATA = ROOT / "assets" / "lessons"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,35 @@ def address(path: Path = CONFIG) -> Address:
         binder=binder,
         first_lesson=str(data.get("first_lesson", "lessons/00-introduction.ipynb")),
     )
+
+
+def lessons(folder: Path = LESSONS) -> list[str]:
+    """Every lesson notebook, as a path in the repository (``lessons/00-....ipynb``)."""
+    return [f"lessons/{path.name}" for path in sorted(folder.glob("[0-9][0-9]-*.ipynb"))]
+
+
+def lesson_path(value: str, folder: Path = LESSONS) -> str:
+    """The lesson that ``value`` names: ``01``, ``01-aplastic-anemia``, its file or its path.
+
+    ``ValueError`` naming the lessons there are if none matches."""
+    known = lessons(folder)
+    text = value.strip().removeprefix("./").removeprefix("lessons/").removesuffix(".ipynb")
+    found = [path for path in known if Path(path).stem == text or Path(path).stem[:2] == text]
+    if len(found) != 1:
+        names = ", ".join(Path(path).stem for path in known)
+        raise ValueError(f"lesson must be one of {names} (or its number); got {value!r}")
+    return found[0]
+
+
+def lesson_title(path: str, data: Path = LESSON_DATA) -> str:
+    """A lesson's title, from its data file in assets/lessons/ (the notebook's name if none)."""
+    toml = data / f"{Path(path).stem}.toml"
+    if toml.is_file():
+        with toml.open("rb") as handle:
+            title = tomllib.load(handle).get("title")
+        if title:
+            return str(title)
+    return Path(path).stem
 
 
 def _urlpath(app: str, path: str) -> str:
@@ -109,6 +142,20 @@ def readme_block(where: Address | None = None) -> str:
     number = Path(where.first_lesson).stem.split("-")[0]
     lab = binder_url("lab", where=where)
     voila = binder_url("voila", where=where)
+    rows = [
+        "",
+        "Every lesson on Binder:",
+        "",
+        "| # | Lesson | In JupyterLab | As an app |",
+        "|---|---|---|---|",
+    ]
+    for path in lessons():
+        title = lesson_title(path).replace("|", "\\|")
+        rows.append(
+            f"| {Path(path).stem[:2]} | {title} "
+            f"| [open in JupyterLab]({binder_url('lab', path, where)}) "
+            f"| [open as an app]({binder_url('voila', path, where)}) |"
+        )
     return "\n".join(
         [
             BEGIN,
@@ -117,6 +164,7 @@ def readme_block(where: Address | None = None) -> str:
             f"[![Open lesson {number} as an app (Voila) on Binder]"
             f"(https://img.shields.io/badge/Binder-lesson%20{number}%20as%20an%20app-579ACA)]"
             f"({voila})",
+            *rows,
             END,
         ]
     )

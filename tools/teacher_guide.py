@@ -27,8 +27,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_DATA = ROOT / "assets" / "lessons"
 GUIDE = ROOT / "docs" / "teacher-guide.md"
+#: The section on serving a class (routes and sizing), from the figures `make bench` measured.
+SIZING = ROOT / "docs" / "class-sizing.toml"
 STAGES = ("predict", "explore", "explain")
-TEACHER_FIELDS = ("timing", "class_plan", "misconceptions", "discussion")
+TEACHER_FIELDS = ("timing", "class_plan", "misconceptions", "discussion", "skip_when_short")
+#: Minutes to switch on, open the lesson and run all its cells on a prepared machine.
+STARTUP_MINUTES = 5
+#: A class period: a lesson plus start-up must fit in it.
+CLASS_MINUTES = 50
 
 INTRO = """\
 # Teacher guide
@@ -59,6 +65,17 @@ what the learners see.
   an explorer has a single main control with few steps).
 * **Without installing.** The README's Binder badges open the course in the
   browser; on a JupyterHub, `make hub-link HUB=<your hub>` prints the link to share.
+
+## How long a lesson takes
+
+A lesson's minutes are computed, not guessed (`tools/wordcount.py`): the words a
+learner reads on the main path (everything shown without opening a *Go deeper*
+fold, up to the key terms) at 150 words a minute, plus 6 minutes for the
+predict-explore-explain task at each explorer and 1 minute per quiz question.
+The rates are in each lesson's TOML (`[timing]`). With 5 minutes to start up on
+a prepared machine, every lesson fits a 50-minute class; each lesson below says
+what to skip when time is short. Corrections to the content since earlier
+printed versions are listed in [the content changelog](content-changelog.md).
 """
 
 
@@ -171,7 +188,12 @@ def render_overview(lessons: list[dict[str, Any]]) -> str:
             f"| {lesson['minutes']} | {len(lesson['guiding'])} | {len(lesson['quiz'])} |"
         )
     total = sum(int(lesson["minutes"]) for lesson in lessons)
-    rows += ["", f"The whole course takes about {total} minutes of class time.", ""]
+    rows += [
+        "",
+        f"The whole course takes about {total} minutes of class time, plus "
+        f"{STARTUP_MINUTES} minutes of start-up for each lesson.",
+        "",
+    ]
     return "\n".join(rows)
 
 
@@ -216,7 +238,17 @@ def render_lesson(lesson: dict[str, Any]) -> str:
     ]
     total = timing_minutes(teacher["timing"])
     if total is not None:
-        out += ["", f"Total: {total} minutes."]
+        out += [
+            "",
+            f"Total: {total} minutes, plus {STARTUP_MINUTES} minutes of start-up: "
+            f"{total + STARTUP_MINUTES} of a {CLASS_MINUTES}-minute class.",
+        ]
+    out += [
+        "",
+        "### When time is short, skip",
+        "",
+        *[f"* {line}" for line in teacher["skip_when_short"]],
+    ]
     out += [
         "",
         "### Suggested class plan",
@@ -239,6 +271,12 @@ def render_lesson(lesson: dict[str, Any]) -> str:
     out += ["", "### Quiz: answers and reasoning", ""]
     for number, q in enumerate(lesson["quiz"], 1):
         out += render_quiz_question(number, q)
+    explorers = lesson.get("explorers", {})
+    if explorers:
+        out += ["", "### About the explorers", ""]
+        for explorer_id, texts in explorers.items():
+            out.append(f"* **`{explorer_id}`**: {texts['caption']}")
+            out.append(f"  *About this model:* {' '.join(texts['about'].split())}")
     out += [
         "",
         "### Common misconceptions",
@@ -278,6 +316,22 @@ def plain(value: Any) -> Any:
     return value
 
 
+def render_sizing(path: Path = SIZING) -> str:
+    """The guide's section on serving a class: which route when, and what a class needs."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    out = ["## Serving a class", "", data["intro"].strip(), ""]
+    out += ["| When | Route | How |", "|---|---|---|"]
+    for route in data["route"]:
+        out.append(f"| {_cell(route['when'])} | {_cell(route['route'])} | {_cell(route['how'])} |")
+    out += ["", "### What a class needs", ""]
+    out += [f"* {_cell(line)}" for line in data["sizing"]]
+    out += ["", f"*{_cell(data['measured'])}*", ""]
+    return "\n".join(out)
+
+
 def render(lessons: list[dict[str, Any]] | None = None) -> str:
     """The whole guide as Markdown; ``GuideError`` lists everything the data lack."""
     lessons = load_lessons() if lessons is None else lessons
@@ -285,7 +339,7 @@ def render(lessons: list[dict[str, Any]] | None = None) -> str:
     missing = [p for lesson in lessons for p in problems(lesson)]
     if missing:
         raise GuideError("the teacher guide cannot be rendered:\n" + "\n".join(missing))
-    parts = [INTRO, render_overview(lessons)]
+    parts = [INTRO, render_sizing(), render_overview(lessons)]
     parts += [render_lesson(lesson) for lesson in lessons]
     return "\n".join(parts).rstrip("\n") + "\n"
 

@@ -30,7 +30,6 @@ STAGE_LABELS = {
     "explore": "Explore",
     "explain": "Explain",
 }
-GLOSSARY_NOTEBOOK = "00-introduction.ipynb"
 
 
 class HTMLBlock:
@@ -91,8 +90,15 @@ def glossary_anchor(term_id: str) -> str:
     return f"glossary-{term_id}"
 
 
-def glossary_block(term_ids: Iterable[str] | None = None, *, link: bool = False) -> HTMLBlock:
-    """Glossary entries (all of them when ``term_ids`` is None), alphabetical."""
+def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False) -> HTMLBlock:
+    """Glossary entries (all of them when ``term_ids`` is None), alphabetical.
+
+    As a table (``folds=False``): one row per term, the term and its definition side
+    by side, so a term that wraps onto two lines can never push a definition beside the
+    next term (as JupyterLab's styling of ``<dl>`` does). As folds (``folds=True``, a
+    lesson's key terms): each term is a ``<details>`` that opens in place, by mouse or
+    keyboard, with no link to follow and no other notebook or kernel to open.
+    """
     entries = glossary()
     ids = list(entries) if term_ids is None else list(term_ids)
     unknown = [t for t in ids if t not in entries]
@@ -103,15 +109,29 @@ def glossary_block(term_ids: Iterable[str] | None = None, *, link: bool = False)
     for term_id in ids:
         entry = entries[term_id]
         name = html.escape(entry["term"])
+        definition = html.escape(entry["definition"])
         # the id is checked when the glossary is read (widgets.ui.assets); escaped all the same
         anchor = html.escape(glossary_anchor(term_id))
-        if link:
-            name = f"<a href='{html.escape(GLOSSARY_NOTEBOOK)}#{anchor}'>{name}</a>"
-        rows.append(
-            f"<dt id='{anchor}'><b>{name}</b></dt><dd>{html.escape(entry['definition'])}</dd>"
-        )
+        if folds:
+            rows.append(
+                f"<details class='course-term' id='{anchor}'><summary><b>{name}</b></summary>"
+                f"<p style='margin:2px 0 8px 1.2em'>{definition}</p></details>"
+            )
+        else:
+            rows.append(
+                f"<tr id='{anchor}'><th scope='row' style='text-align:left;vertical-align:top;"
+                f"padding:4px 12px 4px 0'>{name}</th><td style='text-align:left;"
+                f"vertical-align:top;padding:4px 0'>{definition}</td></tr>"
+            )
         lines.append(f"{entry['term']}: {entry['definition']}")
-    return HTMLBlock(f"<dl class='course-glossary'>{''.join(rows)}</dl>", "\n".join(lines))
+    if folds:
+        body = f"<div class='course-key-terms'>{''.join(rows)}</div>"
+    else:
+        body = (
+            "<table class='course-glossary'><thead><tr><th scope='col'>Term</th>"
+            f"<th scope='col'>What it means</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    return HTMLBlock(body, "\n".join(lines))
 
 
 class Lesson:
@@ -163,8 +183,8 @@ class Lesson:
         return HTMLBlock(body, "\n".join(lines))
 
     def quiz(self) -> Quiz:
-        """The lesson's self-check quiz."""
-        return Quiz(self.data["quiz"])
+        """The lesson's self-check quiz (the notebook's own heading names it, so no title)."""
+        return Quiz(self.data["quiz"], title="")
 
     def references(self) -> HTMLBlock:
         """The lesson's references, numbered, from the course bibliography."""
@@ -174,8 +194,8 @@ class Lesson:
         return HTMLBlock(body + "</ol>", text)
 
     def key_terms(self) -> HTMLBlock:
-        """The glossary entries this lesson uses, linked to the whole glossary in lesson 00."""
-        return glossary_block(self.data.get("glossary", []), link=self.id != "00-introduction")
+        """The glossary entries this lesson uses, each a fold that opens in place."""
+        return glossary_block(self.data.get("glossary", []), folds=True)
 
     def glossary(self) -> HTMLBlock:
         """The whole course glossary."""

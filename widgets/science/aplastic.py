@@ -25,6 +25,7 @@ from .published import (
 __all__ = [
     "ASSUMED",
     "ASSUMED_PLATELET_MEDIAN_DAYS",
+    "CRITERIA_NOT_MET",
     "GRAFT_CD34_DOSES",
     "PLATELET_RECOVERY_PER_NL",
     "SEVERITY_CLASSES",
@@ -44,19 +45,33 @@ __all__ = [
 
 # -- severity (modified Camitta criteria) ------------------------------------------------
 
-SEVERITY_CLASSES = ("very severe", "severe", "non-severe")
+#: The class of a marrow and counts that are not aplastic anaemia at all.
+CRITERIA_NOT_MET = "criteria for aplastic anaemia not met"
 
-#: Thresholds of the modified Camitta criteria (Camitta et al., Blood 1976; as used in
-#: the BSH guideline, Killick et al., Br J Haematol 2016), counts in x10^9/L.
+SEVERITY_CLASSES = ("very severe", "severe", "non-severe", CRITERIA_NOT_MET)
+
+#: Thresholds of the modified Camitta criteria (first defined by Camitta et al., Blood
+#: 1975; used in the BSH guidelines, Killick et al., Br J Haematol 2016, and
+#: Kulasekararaj et al., Br J Haematol 2024), counts in x10^9/L.
 MARROW_CELLULARITY_BELOW_PCT = Sourced(25.0, "killick2016")
 MARROW_CELLULARITY_WITH_RESIDUAL_BELOW_PCT = Sourced(50.0, "killick2016")
 RESIDUAL_HAEMATOPOIETIC_BELOW_PCT = Sourced(30.0, "killick2016")
 NEUTROPHILS_SEVERE_BELOW = Sourced(0.5, "killick2016")
 NEUTROPHILS_VERY_SEVERE_BELOW = Sourced(0.2, "killick2016")
 PLATELETS_SEVERE_BELOW = Sourced(20.0, "killick2016")
+
+#: Diagnosis (BSH guideline, Killick et al. 2016): a hypocellular marrow and at least two
+#: of haemoglobin < 100 g/L, platelets < 50 x10^9/L, neutrophils < 1.5 x10^9/L.
+DIAGNOSIS_NEUTROPHILS_BELOW = Sourced(1.5, "killick2016")
+DIAGNOSIS_PLATELETS_BELOW = Sourced(50.0, "killick2016")
+DIAGNOSIS_HAEMOGLOBIN_BELOW_G_PER_L = Sourced(100.0, "killick2016")
+#: The course counts a marrow as hypocellular below 50 % cellularity, the widest marrow
+#: bound of the modified Camitta criteria (real reports compare with the normal
+#: cellularity for the patient's age).
+HYPOCELLULAR_BELOW_PCT = Sourced(50.0, "killick2016")
 RETICULOCYTE_THRESHOLDS = (
     Sourced(20.0, "killick2016", "manual count"),
-    Sourced(60.0, "killick2016", "automated count"),
+    Sourced(60.0, "bmjbp_aplastic", "automated count"),
 )
 
 
@@ -71,6 +86,13 @@ class SeverityAssessment:
     reticulocytes_low: bool
     neutrophils_very_low: bool
     reticulocyte_threshold: float
+    hypocellular: bool = True
+    diagnostic_cytopenias: int = 3
+
+    @property
+    def is_aplastic_anaemia(self) -> bool:
+        """Whether the marrow and counts meet the criteria for aplastic anaemia at all."""
+        return self.severity != CRITERIA_NOT_MET
 
     @property
     def blood_criteria_met(self) -> int:
@@ -87,6 +109,7 @@ def assess_severity(
     reticulocytes: float,
     reticulocyte_threshold: float = 20.0,
     residual_hematopoietic_pct: float | None = None,
+    haemoglobin_g_per_l: float | None = None,
 ) -> SeverityAssessment:
     """Classify aplastic anaemia and say which criteria are met (modified Camitta criteria).
 
@@ -94,10 +117,17 @@ def assess_severity(
     ``residual_hematopoietic_pct`` is given, cellularity < 50 % with < 30 % residual
     haematopoietic cells. Severe: the marrow criterion and at least two of
     neutrophils < 0.5, platelets < 20, reticulocytes < ``reticulocyte_threshold``
-    (20 with a manual count; the BSH guideline uses 60 with automated counters).
-    Very severe: severe and neutrophils < 0.2. Otherwise non-severe.
+    (20 with a manual count; BMJ Best Practice gives 60 for an automated count).
+    Very severe: severe and neutrophils < 0.2. Severity is graded only for a
+    hypocellular marrow (here: cellularity < 50 %) with at least two low counts
+    (neutrophils < 1.5, platelets < 50, haemoglobin < 100 g/L when given; the
+    diagnostic criteria): a normal marrow or normal counts are not aplastic anaemia,
+    and the class is then ``CRITERIA_NOT_MET``. A hypocellular marrow with two low
+    counts that does not meet the severe criteria is non-severe.
 
-    Sources: Camitta et al., Blood 1976; Killick et al., Br J Haematol 2016.
+    Sources: Camitta et al., Blood 1975 (the criteria); Camitta et al., Blood 1976;
+    Killick et al., Br J Haematol 2016 (diagnosis, severity); Kulasekararaj et al.,
+    Br J Haematol 2024; the automated-count threshold 60 as stated by BMJ Best Practice.
     """
     cellularity = check_range("cellularity_pct", cellularity_pct, 0, 100, unit="%")
     anc = check_range("neutrophils", neutrophils, 0, 1000, unit="x10^9/L")
@@ -127,10 +157,19 @@ def assess_severity(
     reticulocytes_low = retic < threshold
     very_low = anc < NEUTROPHILS_VERY_SEVERE_BELOW.value
     blood = int(neutrophils_low) + int(platelets_low) + int(reticulocytes_low)
+    hypocellular = cellularity < HYPOCELLULAR_BELOW_PCT.value
+    cytopenias = int(anc < DIAGNOSIS_NEUTROPHILS_BELOW.value) + int(
+        plt < DIAGNOSIS_PLATELETS_BELOW.value
+    )
+    if haemoglobin_g_per_l is not None:
+        hb = check_range("haemoglobin_g_per_l", haemoglobin_g_per_l, 0, 250, unit="g/L")
+        cytopenias += int(hb < DIAGNOSIS_HAEMOGLOBIN_BELOW_G_PER_L.value)
     if marrow and blood >= 2:
         severity = "very severe" if very_low else "severe"
-    else:
+    elif hypocellular and cytopenias >= 2:
         severity = "non-severe"
+    else:
+        severity = CRITERIA_NOT_MET
     return SeverityAssessment(
         severity=severity,
         marrow_criterion=marrow,
@@ -139,6 +178,8 @@ def assess_severity(
         reticulocytes_low=reticulocytes_low,
         neutrophils_very_low=very_low,
         reticulocyte_threshold=threshold,
+        hypocellular=hypocellular,
+        diagnostic_cytopenias=cytopenias,
     )
 
 
@@ -151,11 +192,12 @@ def aplastic_anemia_severity(
     reticulocytes: float,
     reticulocyte_threshold: float = 20.0,
     residual_hematopoietic_pct: float | None = None,
+    haemoglobin_g_per_l: float | None = None,
 ) -> str:
-    """``"very severe"``, ``"severe"`` or ``"non-severe"`` by the modified Camitta criteria.
+    """``"very severe"``, ``"severe"``, ``"non-severe"`` or ``CRITERIA_NOT_MET``.
 
     Counts in x10^9/L; see ``assess_severity`` for the rules. Sources: Camitta et al.,
-    Blood 1976; Killick et al., Br J Haematol 2016.
+    Blood 1975 and 1976; Killick et al., Br J Haematol 2016.
     """
     return assess_severity(
         cellularity_pct=cellularity_pct,
@@ -164,6 +206,7 @@ def aplastic_anemia_severity(
         reticulocytes=reticulocytes,
         reticulocyte_threshold=reticulocyte_threshold,
         residual_hematopoietic_pct=residual_hematopoietic_pct,
+        haemoglobin_g_per_l=haemoglobin_g_per_l,
     ).severity
 
 
@@ -274,8 +317,10 @@ GRAFT_CD34_DOSES: dict[str, GraftDose] = {
             "(Barker et al. 2005), whose abstract gives only the nucleated-cell dose"
         ),
         warning_note=(
-            "an infused dose below 1.7 x10^5 CD34+ cells/kg (0.17 x10^6/kg) in a single cord "
-            "unit has been linked to poor engraftment"
+            "an infused dose below 1.7 x10^5 CD34+ cells/kg (0.17 x10^6/kg) has been linked to "
+            "poor engraftment in grafts of a single cord unit; the slider is the total of two "
+            "units, and no threshold for double-unit grafts is published in the course's "
+            "sources, so this single-unit threshold is only a rough guide here"
         ),
         range_source="majhail2008",
     ),

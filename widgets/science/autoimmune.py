@@ -293,7 +293,8 @@ _RESET_BASE: dict[str, ModelParameter] = {
         "months",
         "delay before new naive T cells leave the thymus",
         "dumontgirard1998",
-        "first new naive CD4+ T cells appeared after about 6 months",
+        "first new naive CD4+ T cells appeared after about 6 months, in five recipients of "
+        "T-cell-depleted allogeneic marrow (not MS patients; borrowed by the model)",
     ),
     "thymus_reference_age_years": ModelParameter(
         20.0, "years", "age at which thymic output counts as 1", RESET_ASSUMED
@@ -303,7 +304,8 @@ _RESET_BASE: dict[str, ModelParameter] = {
         "years",
         "age span over which thymic output halves",
         RESET_ASSUMED,
-        "direction from Dumont-Girard 1998: the youngest patient rebuilt naive T cells fastest",
+        "direction from Dumont-Girard 1998 (five allogeneic marrow recipients): the "
+        "13-year-old rebuilt naive T cells fastest",
     ),
     "naive_ceiling_gain": ModelParameter(
         2.5,
@@ -414,11 +416,13 @@ def reset_course(intensity: float = 0.95, age_years: float = 36.0) -> ResetCours
     * Regulatory cells come back from the graft and thymus to 1 + gain x thymic output
       (they expanded after the transplant: Abrahamsson et al., Brain 2013).
     * New naive T cells leave the thymus after a 6-month lag (Dumont-Girard et al.,
-      Blood 1998) and fill a ceiling 1 + gain x thymic output at a rate proportional to
-      thymic output; calibrated so that at the defaults they are 2.0 x their old level at
-      24 months (Muraro et al., J Exp Med 2005). Diversity is taken to grow with the
-      number of new naive T cells (the repertoire diversified as they appeared:
-      Dumont-Girard 1998).
+      Blood 1998: five recipients of T-cell-depleted allogeneic marrow, not autologous
+      MS patients; the model borrows the delay) and fill a ceiling 1 + gain x thymic
+      output at a rate proportional to thymic output; calibrated so that at the
+      defaults they are 2.0 x their old level at 24 months (Muraro et al., J Exp Med
+      2005, who measured the share of naive CD4+ T cells, not their number). Diversity
+      is taken to grow with the number of new naive T cells (the repertoire
+      diversified as they appeared: Dumont-Girard 1998).
     * Thymic output halves every 25 years of age (assumed).
 
     Parameters

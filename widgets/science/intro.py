@@ -6,7 +6,7 @@ Pure functions: no widgets, no plotting, no file reading.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._validate import check_choice, check_flag, check_range, finite_result
 from .published import (
@@ -22,6 +22,7 @@ __all__ = [
     "TransplantChoice",
     "choose_transplant",
     "infection_phase",
+    "infection_phase_bounds",
     "journey_day",
     "lineage_path",
     "tree_positions",
@@ -110,15 +111,41 @@ def tree_positions(parents: Mapping[str, str | None]) -> dict[str, tuple[float, 
 
 
 @finite_result
-def infection_phase(day: float) -> InfectionPhase:
+def infection_phase_bounds(
+    engraftment_day: float | None,
+) -> tuple[tuple[float | None, float | None], ...]:
+    """The days each phase of infection risk spans, for a given neutrophil engraftment day.
+
+    The one definition of the phases for the whole course (lessons 00 and 04):
+    *pre-engraftment* runs from day 0 to the day of neutrophil engraftment (``None``:
+    never engrafted, so it never ends), *early post-engraftment* from engraftment to
+    day 100 (or to engraftment, if that were later), and *late* after that. Tomblyn et
+    al., Biol Blood Marrow Transplant 2009, describe the phases this way; their
+    pre-engraftment phase lasts "about 30 days" because that is when most grafts engraft.
+    """
+    if engraftment_day is None:  # never engrafted: pre-engraftment never ends
+        return ((0.0, None), (None, None), (None, None))
+    engraft = check_range("engraftment_day", engraftment_day, 0, None, unit="days")
+    early_end = max(float(INFECTION_PHASES[1].end_day or 100), engraft)
+    return ((0.0, engraft), (engraft, early_end), (early_end, None))
+
+
+@finite_result
+def infection_phase(day: float, engraftment_day: float | None = None) -> InfectionPhase:
     """The phase of infection risk on ``day`` after an allogeneic transplant.
 
+    Pre-engraftment lasts until ``engraftment_day`` (the day neutrophils recover); without
+    one, the typical day 30 of Tomblyn et al. (2009) is used. The phase returned carries
+    the days it spans for that engraftment day. See ``infection_phase_bounds``.
     Phases and their germs from Tomblyn et al., Biol Blood Marrow Transplant 2009.
     """
     day = check_range("day", day, 0, None, unit="days after infusion")
-    for phase in INFECTION_PHASES:
-        if phase.end_day is None or day < phase.end_day:
-            return phase
+    if engraftment_day is None:
+        engraftment_day = float(INFECTION_PHASES[0].end_day or 30)
+    bounds = infection_phase_bounds(engraftment_day)
+    for phase, (start, end) in zip(INFECTION_PHASES, bounds, strict=True):
+        if end is None or day < end:
+            return replace(phase, start_day=start, end_day=end)
     raise AssertionError("the last phase is open-ended")  # pragma: no cover
 
 
@@ -140,7 +167,9 @@ def journey_day(day: float, graft_source: str = "bone_marrow") -> JourneyDay:
     """The typical state of a patient ``day`` days after infusion.
 
     "Recovered" compares the day with the published median day of recovery for
-    the graft source (half of patients recover later): neutrophils and platelets
+    the graft source (half of patients recover later), and the phase of infection
+    risk ends pre-engraftment on that same median day (``infection_phase_bounds``),
+    so the neutrophils are never "back" in the pre-engraftment phase: neutrophils and platelets
     after sibling blood or marrow grafts, Champlin et al., Blood 2000; double cord
     blood, Barker et al., Blood 2005; haploidentical marrow, Symons et al., Blood
     Adv 2020. Infection phases: Tomblyn et al. 2009.
@@ -153,7 +182,7 @@ def journey_day(day: float, graft_source: str = "bone_marrow") -> JourneyDay:
     return JourneyDay(
         day=day,
         graft_source=graft_source,
-        phase=infection_phase(day),
+        phase=infection_phase(day, neutrophil_day),
         neutrophil_median_day=neutrophil_day,
         platelet_median_day=platelet_day,
         neutrophils_recovered=day >= neutrophil_day,
@@ -186,7 +215,9 @@ def choose_transplant(
       (lesson 03) is the other road.
     * Otherwise the patient's own collected stem cells can rebuild the marrow
       after high-dose treatment: an autologous transplant (the autoimmune reset
-      of lesson 02).
+      of lesson 02). Graft-versus-host disease almost never follows it: a rare,
+      usually mild GVHD-like illness is described (Kanfar & Al-Anazi, Ann Stem Cells
+      Regen Med 2018).
     """
     disease_in_stem_cells = check_flag("disease_in_stem_cells", disease_in_stem_cells)
     own_cells_healthy = check_flag("own_cells_healthy", own_cells_healthy)
@@ -207,9 +238,10 @@ def choose_transplant(
                 "treatment, and rebuild the marrow and immune system."
             ),
             trade_offs=(
-                "No donor search, no rejection and no graft-versus-host disease; but no "
-                "donor immune attack on the disease either, and any diseased cells collected "
-                "with the graft go back in."
+                "No donor search, no rejection and almost never graft-versus-host disease "
+                "(a rare, usually mild form is described; Kanfar 2018); but no donor immune "
+                "attack on the disease either, and any diseased cells collected with the "
+                "graft go back in."
             ),
         )
     first = ("disease", "donor") if disease_in_stem_cells else ("disease", "own_cells", "donor")

@@ -67,8 +67,8 @@ class InfectionPhase:
     """A phase of infection risk after an allogeneic transplant (Tomblyn et al. 2009)."""
 
     name: str
-    start_day: int
-    end_day: int | None
+    start_day: float
+    end_day: float | None
     reason: str
     germs: tuple[str, ...]
     source: str = "tomblyn2009"

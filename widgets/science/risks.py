@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from ._validate import check_choice, check_count, check_flag, check_range, finite_result
 from .aplastic import GRAFT_CD34_DOSES
+from .intro import infection_phase_bounds
 from .published import INFECTION_PHASES, Sourced
 
 __all__ = [
@@ -551,7 +552,8 @@ def karnofsky_description(score: int) -> str:
 
 # --- infection risk after an allogeneic transplant (Tomblyn et al. 2009) ---------------
 
-#: What is done against each phase's infections, in plain words (Tomblyn et al. 2009).
+#: What is done against each phase's infections, in plain words (Tomblyn et al. 2009;
+#: letermovir prophylaxis against CMV, standard since Marty et al., NEJM 2017).
 INFECTION_PREVENTION: Mapping[str, str] = MappingProxyType(
     {
         "Pre-engraftment": (
@@ -559,8 +561,9 @@ INFECTION_PREVENTION: Mapping[str, str] = MappingProxyType(
             "careful catheter care and hand hygiene"
         ),
         "Early post-engraftment": (
-            "regular blood tests for CMV with treatment as soon as it appears, prophylaxis "
-            "against Pneumocystis, closer watch for moulds while GVHD is treated"
+            "letermovir to prevent CMV in CMV-positive patients (to about day 100) and "
+            "regular blood tests for CMV, prophylaxis against Pneumocystis, closer watch "
+            "for moulds while GVHD is treated"
         ),
         "Late": (
             "vaccinations given again from the start, antibiotics against encapsulated "
@@ -613,13 +616,13 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
     Tomblyn et al. (2009) describe three phases: before engraftment (no neutrophils,
     damaged gut lining, catheters; about day 0-30), early after engraftment (weak
     T-cell immunity and acute GVHD; to about day 100) and late (chronic GVHD, low
-    antibodies; after day 100). Here the first phase ends on the patient's own
-    engraftment day instead of a fixed day 30, and the second ends on day 100 (or at
-    engraftment, if that were later). ``None`` means the graft never engrafted
-    (graft failure): the first phase then lasts the whole year and the others are
-    empty. With ``gvhd`` the phases after engraftment are marked as raised: GVHD and
-    the drugs that treat it weaken defences further, and chronic GVHD is what keeps
-    the late risk high (Tomblyn et al. 2009).
+    antibodies; after day 100). As everywhere in the course (``infection_phase_bounds``,
+    shared with lesson 00), the first phase ends on the patient's own engraftment day,
+    and the second ends on day 100 (or at engraftment, if that were later). ``None``
+    means the graft never engrafted (graft failure): the first phase then lasts the
+    whole year and the others are empty. With ``gvhd`` the phases after engraftment
+    are marked as raised: GVHD and the drugs that treat it weaken defences further,
+    and chronic GVHD is what keeps the late risk high (Tomblyn et al. 2009).
     """
     if engraftment_day is None:
         engraft = _HORIZON_DAYS
@@ -629,7 +632,7 @@ def infection_timeline(engraftment_day: float | None, *, gvhd: bool) -> Infectio
         )
     gvhd = check_flag("gvhd", gvhd)
     pre, early, late = INFECTION_PHASES
-    early_end = max(float(early.end_day or 100), engraft)
+    (_, _), (_, early_end), (_, _) = infection_phase_bounds(engraft)
     bounds = ((0.0, engraft), (engraft, early_end), (early_end, _HORIZON_DAYS))
     phases = tuple(
         TimelinePhase(

@@ -261,7 +261,7 @@ def _check_lesson(c: _Checker, data: dict[str, Any]) -> None:
             c.fields(
                 f"{where}[{i}]",
                 c.table(f"{where}[{i}]", choice),
-                {"text": c.text, "correct": c.flag, "feedback": c.text},
+                {"id": c.name, "text": c.text, "correct": c.flag, "feedback": c.text},
             )
 
     def quiz(where: str, value: Any) -> None:
@@ -321,6 +321,15 @@ def _check_lesson(c: _Checker, data: dict[str, Any]) -> None:
         data,
         {
             "explorers": explorers,
+            "timing": lambda w, v: c.fields(
+                w,
+                c.table(w, v),
+                {
+                    "words_per_minute": c.number,
+                    "minutes_per_explorer": c.number,
+                    "minutes_per_quiz_question": c.number,
+                },
+            ),
             "id": c.name,
             "title": c.text,
             "minutes": lambda w, v: c.whole(w, v, 1, 1000),

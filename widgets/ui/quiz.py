@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Feedback", "Quiz", "grade", "read_number", "validate_question"]
+__all__ = ["Feedback", "Quiz", "choice_index", "grade", "read_number", "validate_question"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Feedback:
 
     correct: bool
     text: str
+    choice_id: str | None = None
 
 
 def validate_question(question: Mapping[str, Any]) -> None:
@@ -36,7 +37,15 @@ def validate_question(question: Mapping[str, Any]) -> None:
             raise ValueError(f"quiz question {qid}: needs at least 2 choices")
         if sum(bool(c.get("correct")) for c in choices) != 1:
             raise ValueError(f"quiz question {qid}: exactly one choice must be correct")
+        ids = [c.get("id") for c in choices if "id" in c]
+        if ids and (len(ids) != len(choices) or len(set(ids)) != len(ids)):
+            raise ValueError(f"quiz question {qid}: every choice needs its own 'id'")
         for number, c in enumerate(choices, 1):
+            if "id" in c and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(c["id"])):
+                raise ValueError(
+                    f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
+                    f"digits and hyphens; got {c['id']!r}"
+                )
             if not str(c.get("text", "")).strip():
                 raise ValueError(f"quiz question {qid}: choice {number} has no text")
             if not str(c.get("feedback", "")).strip():
@@ -61,8 +70,9 @@ _DECIMAL_COMMA = re.compile(r"\d*,\d+")
 _DOTS_AND_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d+")
 
 
-def read_number(text: str) -> float:
-    """A number as a learner types it: ``"1.5"``, ``"1,5"`` (decimal comma) or ``"1,500"``.
+def read_number(text: str, unit: str = "") -> float:
+    """A number as a learner types it: ``"1.5"``, ``"1,5"`` (decimal comma) or ``"1,500"``,
+    followed or not by the question's ``unit`` (singular or plural, any case): ``"9 days"``.
 
     A comma followed by exactly three digits groups thousands (``"1,500"`` and
     ``"12,345,678.5"``); any other single comma is a decimal comma (``"1,5"``,
@@ -70,7 +80,8 @@ def read_number(text: str) -> float:
     1500.5. Spaces between digit groups are ignored; a typographic minus is a minus.
     ``ValueError`` if the text is not a number.
     """
-    cleaned = _SPACES.sub("", str(text)).replace("\u2212", "-")
+    cleaned = _without_unit(str(text), unit)
+    cleaned = _SPACES.sub("", cleaned).replace("\u2212", "-")
     sign = ""
     if cleaned[:1] in "+-" and cleaned:
         sign, cleaned = cleaned[0], cleaned[1:]
@@ -82,23 +93,49 @@ def read_number(text: str) -> float:
         elif _DECIMAL_COMMA.fullmatch(cleaned):
             cleaned = cleaned.replace(",", ".")
         else:
-            raise ValueError(f"not a number: {text!r}")
+            raise ValueError(_not_a_number(text, unit))
     try:
         return float(sign + cleaned)
     except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(_not_a_number(text, unit)) from None
+
+
+def _not_a_number(text: str, unit: str) -> str:
+    return f"not a number: {text!r}" + (f"; type a number in {unit}" if unit else "")
+
+
+def _without_unit(text: str, unit: str) -> str:
+    """``text`` without the unit a learner typed after the number (``"9 days"`` -> ``"9"``)."""
+    wanted = unit.strip().lower()
+    stripped = text.strip()
+    forms = sorted({wanted, wanted.rstrip("s"), wanted.rstrip("s") + "s"} - {""}, key=len)
+    for form in reversed(forms):
+        if stripped.lower().endswith(form):
+            return stripped[: -len(form)]
+    return stripped
+
+
+def choice_index(question: Mapping[str, Any], choice_id: str) -> int:
+    """The position of the choice whose ``id`` is ``choice_id``; ``ValueError`` if none."""
+    ids = [c.get("id") for c in question["choices"]]
+    if choice_id not in ids:
+        listed = ", ".join(str(i) for i in ids if i)
+        raise ValueError(f"answer must be a choice id among {listed}; got {choice_id!r}")
+    return ids.index(choice_id)
 
 
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
-    """The feedback for ``answer`` (a choice's index, or a number) to ``question``."""
+    """The feedback for ``answer`` (a choice's index or id, or a number) to ``question``."""
     if question["kind"] == "choice":
         choices = question["choices"]
+        if isinstance(answer, str) and any("id" in c for c in choices):
+            answer = choice_index(question, answer)
         if isinstance(answer, bool) or not isinstance(answer, int):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         if not 0 <= answer < len(choices):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         chosen = choices[answer]
-        return Feedback(bool(chosen.get("correct")), chosen["feedback"])
+        return Feedback(bool(chosen.get("correct")), chosen["feedback"], chosen.get("id"))
     if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
         raise ValueError(f"answer must be a number in {question['unit']}")
     target, tolerance = question["answer"], question["tolerance"]
@@ -118,7 +155,8 @@ class Quiz:
         for question in questions:
             validate_question(question)
         self.questions = list(questions)
-        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")]
+        # No heading when the lesson's own heading already says "Check yourself".
+        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")] if title else []
         self.feedback: list[w.HTML] = []
         self.inputs: list[w.Widget] = []
         for number, question in enumerate(self.questions, 1):
@@ -167,7 +205,7 @@ class Quiz:
         try:
             if isinstance(answer, str):
                 try:
-                    answer = read_number(answer)
+                    answer = read_number(answer, question["unit"])
                 except ValueError:
                     raise ValueError(f"type a number in {question['unit']}") from None
             result = grade(question, answer)
