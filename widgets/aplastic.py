@@ -45,7 +45,7 @@ class SeverityExplorer(Explorer):
         "The modified Camitta criteria. Each marker is the patient's value as a share of its "
         "threshold: left of the dashed line (filled marker) means the criterion is met."
     )
-    sources = ("camitta1976", "killick2016")
+    sources = ("camitta1975", "camitta1976", "killick2016", "kulasekararaj2024", "bmjbp_aplastic")
     controls = (
         Slider("cellularity_pct", "Marrow cellularity", "% of marrow space", 0, 100, 1, 10),
         Slider("neutrophils", "Neutrophils", COUNT, 0, 5, 0.05, 0.3),
@@ -78,7 +78,10 @@ class SeverityExplorer(Explorer):
             for row in rows
         ]
         a = state["assessment"]
-        verdict = f"<b>{a.severity.upper()}</b> ({a.blood_criteria_met} of 3 blood counts low)"
+        if a.severity == science.CRITERIA_NOT_MET:  # not aplastic anaemia: no severity to grade
+            verdict = "<b>Not aplastic anaemia</b>: the criteria are not met"
+        else:
+            verdict = f"<b>{a.severity.upper()}</b> ({a.blood_criteria_met} of 3 blood counts low)"
         return {
             "data": [
                 theme.vline("threshold (100 %)", 100, names[0], names[-1]),

@@ -305,7 +305,7 @@ class SelectiveAdvantageExplorer(Explorer):
         "share(t) = f0·(1 + a)^t / (f0·(1 + a)^t + 1 − f0). The sickle scenario starts "
         "from the ~80 % of alleles the exa-cel method edits (Frangoul 2021)."
     )
-    sources = ("frangoul2021",)
+    sources = ("aiuti2002",)
     controls = (
         Slider("corrected_percent", "Corrected at infusion", "%", 0, 100, 1, 5),
         Slider(

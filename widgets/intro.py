@@ -174,11 +174,14 @@ class JourneyExplorer(Explorer):
 
     def draw(self, state):
         shapes, annotations = [], []
-        for index, phase in enumerate(INFECTION_PHASES):
-            start, end = max(phase.start_day, 1), phase.end_day or 365  # a log axis: no day 0
+        # The phases as the whole course defines them: pre-engraftment ends on the day the
+        # neutrophils come back (here the graft's published median day).
+        bounds = science.infection_phase_bounds(state.neutrophil_median_day)
+        for index, (phase, (first, last)) in enumerate(zip(INFECTION_PHASES, bounds, strict=True)):
+            start, end = max(first, 1), last or 365  # a log axis: no day 0
             colour = theme.PALETTE[index + 3]
             shapes.append(dict(type="rect", x0=start, x1=end, fillcolor=colour, **_PHASE_BOX))
-            text = f"{phase.name}<br>day {phase.start_day}–{phase.end_day or '…'}"
+            text = f"{phase.name}<br>day {first:g}–{f'{last:g}' if last else '…'}"
             middle = (math.log10(start) + math.log10(end)) / 2  # a log axis places by log10
             annotations.append(dict(x=middle, y=2.0, text=text, showarrow=False, font={"size": 11}))
         recoveries = [(state.neutrophil_median_day, 1.0, "neutrophils")]
@@ -293,6 +296,7 @@ class TransplantChoiceExplorer(Explorer):
         "Real decisions also weigh age, fitness, the disease's stage and the patient's "
         "wishes (lesson 04)."
     )
+    sources = ("kanfar2018",)
     controls = (
         _yes_no("disease_in_stem_cells", "Disease in the stem cells?", False),
         _yes_no("own_cells_healthy", "Own stem cells collectable & healthy?", True),

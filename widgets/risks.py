@@ -235,7 +235,14 @@ class InfectionTimelineExplorer(Explorer):
         "the late phase after it. With GVHD the later phases are marked as raised: GVHD and "
         "the drugs that treat it weaken defences further."
     )
-    sources = ("tomblyn2009", "champlin2000", "barker2005", "symons2020", "kharfandabaja2021")
+    sources = (
+        "tomblyn2009",
+        "champlin2000",
+        "barker2005",
+        "symons2020",
+        "kharfandabaja2021",
+        "marty2017",
+    )
     controls = (
         GRAFT_MENU,
         Slider("dose_pct", "CD34+ cell dose", "% of typical dose", 25, 250, 5, 100),
