@@ -37,7 +37,7 @@ import pytest
 from tests.conftest import ROOT
 from widgets import course
 from widgets.ui import assets
-from widgets.ui.assets import check_assets, lesson_ids, load_toml
+from widgets.ui.assets import check_assets, lesson_ids
 
 PAYLOAD = (
     " <img src=x onerror=\"window.__poisoned='img'\"><svg onload=window.__poisoned='svg'>"
@@ -264,11 +264,9 @@ def poisoned_assets(tmp_path_factory) -> Iterator[Path]:
 
 @pytest.fixture
 def use_poisoned(poisoned_assets, monkeypatch) -> Iterator[Path]:
-    monkeypatch.setenv("COURSE_ASSETS_DIR", str(poisoned_assets))
-    load_toml.cache_clear()
+    monkeypatch.setenv("COURSE_ASSETS_DIR", str(poisoned_assets))  # (read once per folder)
     yield poisoned_assets
     monkeypatch.undo()
-    load_toml.cache_clear()
 
 
 def _widgets_in(widget) -> Iterator[Any]:

@@ -317,15 +317,11 @@ class Page:
                         f"<p class='site-feedback {css}'><b>{verdict}</b> "
                         f"{html.escape(c['feedback'])}</p></details></li>"
                     )
-                body = (
-                    "<p class='site-hint'>Choose an answer, then open it to see the "
-                    f"feedback.</p><ul class='site-choices'>{''.join(choices)}</ul>"
-                )
+                body = f"<ul class='site-choices'>{''.join(choices)}</ul>"
             else:
                 unit = html.escape(q["unit"])
                 body = (
-                    f"<p class='site-hint'>Work out your answer in {unit}, then compare.</p>"
-                    f"<details><summary>Show the answer</summary>"
+                    f"<details><summary>Show the answer (in {unit})</summary>"
                     f"<p class='site-feedback right'><b>{q['answer']:g} {unit}</b> "
                     f"(answers within ±{q['tolerance']:g} {unit} count as right). "
                     f"{html.escape(q['feedback_right'])}</p>"
@@ -335,7 +331,11 @@ class Page:
                     f"{html.escape(q['feedback_high'])}</p></details>"
                 )
             items.append(f"<li class='site-quiz-question'>{prompt}{body}</li>")
-        return f"<section class='site-quiz'><ol>{''.join(items)}</ol></section>"
+        hint = (
+            "<p class='site-hint'>Choose an answer, then open it to see the feedback; for a "
+            "number, work it out, then open the answer.</p>"
+        )
+        return f"<section class='site-quiz'>{hint}<ol>{''.join(items)}</ol></section>"
 
     def cells(self, nb: Any) -> str:
         parts = []

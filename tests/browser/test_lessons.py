@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from browser_harness import (
     CELL_PROBLEMS_JS,
     KERNEL_IDLE,
     PAGE_FIGURES_JS,
+    ROOT,
     VIEWPORT,
     control_names,
     control_selector,
@@ -40,6 +42,9 @@ from browser_harness import (
     wait_for_tables,
 )
 from browser_harness import PageWatch as _PageWatch
+
+sys.path.insert(0, str(ROOT / "tools"))
+import wordcount
 
 pytestmark = pytest.mark.browser
 
@@ -552,6 +557,14 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
     problems.raise_if_any(lesson, "Voila")
 
 
+MAIN_PATH_ONLY_JS = """
+() => document.querySelectorAll(
+  'nav, footer, .site-banner, .cx-controls, .cx-plot, .cx-announce, .cx-status,'
+  + ' option:not(:checked)'
+).forEach((node) => node.remove())
+"""
+
+
 @pytest.mark.parametrize("notebook", LESSONS, ids=_lesson_id)
 def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
     """The static site's page of each lesson: every explorer drawn by its own front end, its
@@ -581,6 +594,15 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
             except Exception:
                 problems.append(f"{explorer_id}: {pressed} on the static site changed nothing")
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
+        # The main path as the issue counts it: text, questions, quiz, captions and sentences
+        # under the figures, shown without opening a fold, up to the key terms (the page's
+        # navigation, banner and footer, the controls' labels, the text drawn inside a
+        # figure and the screen reader's copy of the sentence are not counted).
+        page.evaluate(MAIN_PATH_ONLY_JS)
+        words = wordcount.main_path_words_html(page.content())
+        print(f"{lesson}: {words} words on the static site's main path")
+        most = wordcount.MAX_MAIN_PATH_WORDS
+        problems.check(words <= most, f"{words} words outside the folds (at most {most})")
         problems.extend(f"static site: JavaScript error: {e}" for e in watch.errors)
         foreign = [u for u in watch.requests if not u.startswith(("file:", "data:", "blob:"))]
         problems.check(not foreign, f"static site: requests beyond the files: {foreign[:3]}")

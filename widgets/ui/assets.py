@@ -64,10 +64,15 @@ def assets_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "assets"
 
 
-@functools.cache
 def load_toml(relative_path: str) -> dict[str, Any]:
     """Parse and check one TOML file below ``assets/``; the error names the file and field."""
-    path = assets_dir() / relative_path
+    return _load(assets_dir(), relative_path)
+
+
+@functools.cache
+def _load(folder: Path, relative_path: str) -> dict[str, Any]:
+    """One file, read once per folder (``COURSE_ASSETS_DIR`` may point at another copy)."""
+    path = folder / relative_path
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
