@@ -596,7 +596,7 @@ STEP_PROBE = """
   }).observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
   // the first explorer with a slider: its figure and its main control
   const area = [...document.querySelectorAll('.jp-Cell-outputArea')].find(
-      (a) => a.querySelector('.js-plotly-plot') && a.querySelector('[role="slider"]'));
+      (a) => a.querySelector('.js-plotly-plot') && a.querySelector('input[type="range"]'));
   if (!area) return false;
   area.setAttribute('data-rehearsal', 'main');
   watch(area);
@@ -687,7 +687,7 @@ def browser_learner(learner: Learner, chromium: str, steps: int, work: Path) -> 
             if not page.evaluate(STEP_PROBE):
                 raise RuntimeError("no explorer with a slider in the lesson")
             learner.steps_ms = _keyboard_steps(
-                page, "[data-rehearsal='main'] [role='slider']", steps
+                page, "[data-rehearsal='main'] input[type='range']", steps
             )
             if len(learner.steps_ms) < steps // 2:
                 learner.errors.append(
