@@ -117,6 +117,25 @@ def install_voila_template(prefix: Path) -> Path:
     return target
 
 
+#: Lab extensions the course's pages must not load. notebook 7's (pinned for Binder's base
+#: environment) breaks Voila's page ("The getter for the shared module is not a function")
+#: and adds nothing the course uses.
+DISABLED_EXTENSIONS = ("@jupyter-notebook/lab-extension",)
+
+
+def install_page_config(prefix: Path) -> Path:
+    """Disable ``DISABLED_EXTENSIONS`` in the environment's ``labconfig/page_config.json``
+    (read by JupyterLab and Voila alike), keeping whatever else the file says."""
+    target = prefix / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    config = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    disabled = config.setdefault("disabledExtensions", {})
+    for name in DISABLED_EXTENSIONS:
+        disabled[name] = True
+    target.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
 def _canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
@@ -259,6 +278,7 @@ def build_kernel(venv: Path, prefix: Path) -> None:
     data.setdefault("env", {})["PYTHONNOUSERSITE"] = "1"
     spec.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"+ installed the Voila template at {install_voila_template(prefix)}", flush=True)
+    print(f"+ lab extensions the pages skip: {install_page_config(prefix)}", flush=True)
 
 
 PIN_HEADER = (

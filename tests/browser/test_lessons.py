@@ -384,6 +384,25 @@ def check_quizzes(page, problems) -> None:
             problems.append(f"quiz question {index + 1}: no feedback after {how}")
 
 
+#: Glossary rows whose term and definition do not start on the same line (JupyterLab's
+#: styling of a definition list once put a definition beside the next term).
+GLOSSARY_ROWS_JS = """
+() => Array.from(document.querySelectorAll('table.course-glossary tbody tr')).filter((row) => {
+  const [term, definition] = row.children;
+  return Math.abs(term.getBoundingClientRect().top - definition.getBoundingClientRect().top) > 2;
+}).map((row) => row.textContent.trim().slice(0, 40))
+"""
+
+
+def check_glossary_rows(page, problems) -> None:
+    """Every glossary term and its definition share a row, on screen."""
+    rows = page.locator("table.course-glossary tbody tr").count()
+    if rows:
+        page.locator("table.course-glossary").scroll_into_view_if_needed()
+        apart = page.evaluate(GLOSSARY_ROWS_JS)
+        problems.check(not apart, f"glossary terms beside another term's definition: {apart}")
+
+
 def check_page_clean(watch, problems, where: str) -> None:
     for error in watch.errors:
         problems.append(f"{where}: JavaScript error logged: {error}")
@@ -478,6 +497,7 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             check_graft_switching(page, problems)
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
         check_quizzes(page, problems)
+        check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
         # Reload the page (same kernel): every figure shows its current state.
@@ -543,6 +563,7 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_explorers_render(page, explorer_ids, problems)
         check_fit(page, explorer_ids, problems, "voila")
         check_controls_answer(page, explorer_ids, problems, every_control=True)
+        check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
