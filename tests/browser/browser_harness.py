@@ -645,30 +645,7 @@ print(_json.dumps({_e.explorer_id: {"data": _e.figure["data"],
 
 def kernel_figures(server: LabServer, kernel_id: str, timeout: float = 60) -> dict[str, Any]:
     """The figures' data as the kernel holds them (a second client asks the lesson's kernel)."""
-    from jupyter_client import BlockingKernelClient
-
-    runtime = Path(server.environment()["JUPYTER_RUNTIME_DIR"])
-    client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{kernel_id}.json"))
-    client.load_connection_file()
-    client.start_channels()
-    printed: list[str] = []
-    try:
-        client.wait_for_ready(timeout=timeout)
-
-        def hook(message) -> None:
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-            elif message["msg_type"] == "error":
-                printed.append("ERROR " + "\n".join(message["content"]["traceback"]))
-
-        reply = client.execute_interactive(
-            KERNEL_FIGURES_CODE, output_hook=hook, timeout=timeout, store_history=False
-        )
-    finally:
-        client.stop_channels()
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"the kernel could not list its figures: {''.join(printed)[-2000:]}")
-    return json.loads("".join(printed))
+    return kernel_json(server, kernel_id, KERNEL_FIGURES_CODE, timeout)
 
 
 def kernel_json(server: LabServer, kernel_id: str, code: str, timeout: float = 60) -> Any:
