@@ -38,6 +38,7 @@ from browser_harness import (
     BrowserUnavailable,
     ensure_chromium,
     ensure_playwright,
+    jupyter_home,
     launch_browser,
     run_all_cells,
 )
@@ -124,20 +125,7 @@ class ConnectionWatch:
 
 def _environment(home: Path, token: str, trap: ProxyTrap) -> dict[str, str]:
     """The learner's environment, with every Jupyter folder in ``home`` and proxies trapped."""
-    folders = {
-        "HOME": home,
-        "JUPYTER_CONFIG_DIR": home / "jupyter-config",
-        "JUPYTER_DATA_DIR": home / "jupyter-data",
-        "JUPYTER_RUNTIME_DIR": home / "jupyter-runtime",
-        "IPYTHONDIR": home / "ipython",
-        "XDG_CONFIG_HOME": home / "xdg-config",
-        "XDG_DATA_HOME": home / "xdg-data",
-        "XDG_CACHE_HOME": home / "xdg-cache",
-        "JUPYTERLAB_SETTINGS_DIR": home / "lab-settings",
-        "JUPYTERLAB_WORKSPACES_DIR": home / "lab-workspaces",
-    }
-    for folder in folders.values():
-        folder.mkdir(parents=True, exist_ok=True)
+    folders = jupyter_home(home)
     # No autosave: the server serves the repository's own lessons (make lab's root).
     plugin = folders["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "docmanager-extension"
     plugin.mkdir(parents=True)

@@ -175,6 +175,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def jupyter_home(home: Path) -> dict[str, Path]:
+    """Every folder Jupyter, IPython, JupyterLab and XDG write to, made inside ``home``."""
+    folders = {"HOME": home}
+    for name, sub in (
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_DATA_DIR", "jupyter-data"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+        ("IPYTHONDIR", "ipython"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_DATA_HOME", "xdg-data"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+        ("XDG_STATE_HOME", "xdg-state"),
+        ("XDG_RUNTIME_DIR", "xdg-runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+    ):
+        folders[name] = home / sub
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folders
+
+
 class LabServer:
     """JupyterLab on 127.0.0.1 with a token, on a throw-away copy of the lessons.
 
@@ -201,23 +223,7 @@ class LabServer:
         return f"127.0.0.1:{self.port}"
 
     def environment(self) -> dict[str, str]:
-        home = self.workdir / "home"
-        folders = {
-            "HOME": home,
-            "JUPYTER_CONFIG_DIR": home / "jupyter-config",
-            "JUPYTER_DATA_DIR": home / "jupyter-data",
-            "JUPYTER_RUNTIME_DIR": home / "jupyter-runtime",
-            "IPYTHONDIR": home / "ipython",
-            "XDG_CONFIG_HOME": home / "xdg-config",
-            "XDG_DATA_HOME": home / "xdg-data",
-            "XDG_CACHE_HOME": home / "xdg-cache",
-            "XDG_STATE_HOME": home / "xdg-state",
-            "XDG_RUNTIME_DIR": home / "xdg-runtime",
-            "JUPYTERLAB_SETTINGS_DIR": home / "lab-settings",
-            "JUPYTERLAB_WORKSPACES_DIR": home / "lab-workspaces",
-        }
-        for folder in folders.values():
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folders = jupyter_home(self.workdir / "home")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "XDG_"))}
         env.update({k: str(v) for k, v in folders.items()})
         # The course's Voila template and the course's kernel spec.
