@@ -115,6 +115,7 @@ def test_a_compute_error_keeps_the_last_figure_and_says_why():
         explorer_id = "test.fragile"
         lesson = "01-aplastic-anemia"
         title = "fragile"
+        caption = about = "A test explorer (no lesson's TOML describes it)."
         controls: ClassVar = (Menu("mode", "Mode", [("ok", "ok"), ("bad", "bad")], "ok"),)
 
         def compute(self, *, mode):

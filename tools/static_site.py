@@ -52,6 +52,8 @@ PLOTLY_JS = "plotly.min.js"
 #: from a file (a USB stick) may not load ES modules.
 EXPLORER_JS = "explorer.js"
 FRONT_END = ROOT / "widgets" / "ui"
+#: The static site's own style sheet and script (drawing figures and explorers with no kernel).
+SITE = ROOT / "tools" / "site"
 PLOTLY_CONFIG = {
     "responsive": True,
     "displaylogo": False,
@@ -431,9 +433,9 @@ def _write_assets(out: Path) -> None:
 
     (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
     (out / EXPLORER_JS).write_text(explorer_script(), encoding="utf-8")
-    explorer_css = (FRONT_END / "explorer.css").read_text(encoding="utf-8")
-    (out / "course.css").write_text(CSS + explorer_css, encoding="utf-8")
-    (out / "course.js").write_text(JS, encoding="utf-8")
+    styles = [SITE / "course.css", FRONT_END / "explorer.css"]
+    (out / "course.css").write_text("".join(p.read_text(encoding="utf-8") for p in styles))
+    shutil.copyfile(SITE / "course.js", out / "course.js")
 
 
 def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]) -> str:
@@ -556,81 +558,6 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
         nav=_nav(stems, titles, None),
         plots=False,
     )
-
-
-CSS = """\
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
-  background: #ffffff; margin: 0; line-height: 1.5; }
-main { max-width: 980px; margin: 0 auto; padding: 0 20px 40px; }
-.site-nav { background: #0b3c5d; color: #ffffff; padding: 10px 20px; }
-.site-nav a { color: #ffffff; }
-.site-footer { max-width: 980px; margin: 0 auto; padding: 10px 20px 30px; color: #444444;
-  border-top: 1px solid #cccccc; font-size: 0.9em; }
-.site-banner { background: #eef5fb; border-left: 4px solid #0072B2; padding: 8px 12px; }
-.site-explorer { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px; margin: 16px 0; }
-.site-readout { font-weight: 600; }
-.site-caption, .site-how { color: #333333; font-size: 0.95em; }
-.site-plot { overflow-x: auto; }
-.site-text { background: #f6f8fa; padding: 8px; overflow-x: auto; }
-.site-quiz ol { padding-left: 1.4em; }
-.site-quiz-question { margin-bottom: 14px; }
-.site-choices { list-style: none; padding-left: 0; }
-.site-choices details, .site-quiz details { margin: 4px 0; }
-.site-choices summary, .site-quiz summary { cursor: pointer; }
-.site-feedback.right { color: #00573d; }
-.site-feedback.wrong { color: #8a2b00; }
-.site-hint { color: #444444; font-style: italic; }
-.site-tag { background: #0072B2; color: #ffffff; border-radius: 4px; padding: 0 5px;
-  font-size: 0.8em; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
-.site-map ul { margin: 0; padding-left: 1.1em; }
-.anchor-link { display: none; }
-"""
-
-JS = """\
-// Draws every plain figure of the page with the page's own copy of plotly.js, and every
-// explorer with the course's own front end (explorer.js, as in the notebook) over the
-// tables computed when the site was built. Nothing is loaded from anywhere else.
-(function () {
-  "use strict";
-  function staticModel(state) {
-    var handlers = {};
-    return {
-      get: function (name) { return state[name]; },
-      set: function (name, value) { state[name] = value; },
-      save_changes: function () {},
-      send: function () {},
-      on: function (name, handler) { (handlers[name] = handlers[name] || []).push(handler); },
-      off: function (name, handler) {
-        handlers[name] = (handlers[name] || []).filter(function (h) { return h !== handler; });
-      }
-    };
-  }
-  function drawAll() {
-    var done = [];
-    document.querySelectorAll("script.site-figure").forEach(function (holder) {
-      var spec = JSON.parse(holder.textContent);
-      var plot = document.getElementById(holder.getAttribute("data-target"));
-      done.push(Plotly.newPlot(plot, spec.data, spec.layout, spec.config));
-    });
-    document.querySelectorAll("script.site-explorer-state").forEach(function (holder) {
-      var el = document.createElement("div");
-      holder.after(el);
-      var model = staticModel(JSON.parse(holder.textContent));
-      done.push(CourseExplorer.render({model: model, el: el}));
-    });
-    Promise.all(done).then(function () {
-      document.body.setAttribute("data-figures-ready", "yes");
-    });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
-  } else {
-    drawAll();
-  }
-})();
-"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -169,7 +169,7 @@ def _explorer_text(module: str, name: str, lesson: dict[str, Any]) -> str:
 
     cls = getattr(importlib.import_module(f"widgets.{module}"), name)
     explorer = cls()
-    caption = lesson.get("explorers", {}).get(cls.explorer_id, {}).get("caption", cls.caption)
+    caption = cls.caption
     return " ".join([cls.title, caption, explorer.readout_text])
 
 

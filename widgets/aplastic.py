@@ -41,10 +41,6 @@ class SeverityExplorer(Explorer):
     lesson = LESSON
     title = "How severe is the aplastic anaemia?"
     main_control = "neutrophils"
-    caption = (
-        "The modified Camitta criteria. Each marker is the patient's value as a share of its "
-        "threshold: left of the dashed line (filled marker) means the criterion is met."
-    )
     sources = ("camitta1975", "camitta1976", "killick2016", "kulasekararaj2024", "bmjbp_aplastic")
     controls = (
         Slider("cellularity_pct", "Marrow cellularity", "% of marrow space", 0, 100, 1, 10),
@@ -164,28 +160,6 @@ class EngraftmentExplorer(Explorer):
     lesson = LESSON
     title = "Engraftment: the new marrow starts to work"
     main_control = "dose"
-    caption = (
-        "Teaching model, not a prediction: the donor's cells grow along an S-shaped curve that "
-        "starts earlier with more CD34+ cells, calibrated to each graft's published median day."
-    )
-    about = (
-        "Each count is the patient's own cells fading after conditioning plus the donor's cells "
-        "growing along an S-shaped curve that starts earlier when more CD34+ cells are given. "
-        "It is calibrated so that at each graft's typical dose the engraftment day read off "
-        "the counts (first of 3 days with neutrophils ≥ 500/µL, Kharfan-Dabaja 2021) is the "
-        "published median: sibling blood 14 and marrow 19 days (Champlin 2000), double cord "
-        "blood 23 (Barker 2005), haploidentical marrow 24 (Symons 2020); platelets likewise "
-        "(18, 25, 29 days).\n\n"
-        "Typical doses (the slider spans the published range where one is given): marrow "
-        "3.7 ×10⁶/kg (Bittencourt 2002); blood 6.7 ×10⁶/kg, range 1.6-15 (Lickliter 2000); "
-        "cord blood 0.4 ×10⁶/kg, range 0.1-1.7 (Majhail 2008: adults over 55 after "
-        "reduced-intensity conditioning, 88 % given two units, not the cohort of the 23-day "
-        "median).\n\n"
-        "Still assumed: the haploidentical marrow dose (3.7 ×10⁶/kg, as for sibling marrow), "
-        "the marrow slider ranges, the curve shapes and the platelet curve after cord blood. "
-        "Low-dose warnings: Pulsipher 2009, Bittencourt 2002, Brunstein 2010. Transfusions, "
-        "growth factors, infections and GVHD are not modelled."
-    )
     sources = (
         "champlin2000",
         "barker2005",
@@ -321,11 +295,6 @@ class DonorExplorer(Explorer):
     explorer_id = "aplastic.donor"
     lesson = LESSON
     title = "Finding a donor"
-    caption = (
-        "Left: each full sibling matches with a chance of 1 in 4, so at least one of n siblings "
-        "matches with 1 − 0.75ⁿ. Right: the chance of a fully matched unrelated registry donor "
-        "in the US by the patient's ancestry (Gragert 2014)."
-    )
     sources = ("gragert2014",)
     controls = (Slider("n_siblings", "Brothers and sisters", "full siblings", 0, 10, 1, 2),)
 

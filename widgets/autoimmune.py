@@ -130,14 +130,6 @@ _LEGEND = theme.legend(-0.2, per_row=3)
 # -- 1. the reset ---------------------------------------------------------------------------
 
 
-def _parameter_list(assumed: bool) -> str:
-    return "; ".join(
-        f"{p.meaning}: {p.value:.3g} {p.unit}" + ("" if assumed else f" ({_basis(p)})")
-        for p in RESET_PARAMETERS.values()
-        if p.assumed == assumed
-    )
-
-
 @register
 class ResetExplorer(Explorer):
     """Set how hard the conditioning hits and how old the thymus is; watch the new system grow."""
@@ -145,19 +137,6 @@ class ResetExplorer(Explorer):
     explorer_id = "autoimmune.reset"
     lesson = LESSON
     title = "The reset: 36 months after the transplant (teaching model)"
-    caption = (
-        "A teaching model, not fitted to patients and not for clinical use. Conditioning "
-        "destroys most memory cells; the survivors regrow, held back by regulatory cells, "
-        "while the thymus sends out new naive T cells. Cells are relative to before "
-        "treatment (1 = before). The cross marks when self-reactive cells regain the level "
-        "that drives disease."
-    )
-    about = (
-        "Cells are relative to their level before treatment (1 = before); time in months "
-        "after the transplant. Regulatory cells expand after the transplant (Abrahamsson "
-        f"2013).\n\nSourced: {_parameter_list(assumed=False)}.\n\n"
-        f"Assumed: {_parameter_list(assumed=True)}."
-    )
     sources = ("burt2019", "dumontgirard1998", "muraro2005", "abrahamsson2013")
     controls = (
         Slider("intensity_pct", "Memory cells destroyed", "%", 50, 99.5, 0.5, 95, "assumed"),
@@ -251,16 +230,6 @@ class TrialsExplorer(Explorer):
     lesson = LESSON
     title = "What the trials found, and how sure we can be"
     main_control = "patients"
-    caption = (
-        "Published counts with 95 % confidence intervals. Open squares: the trial as "
-        "published; filled circles: the same proportions with the number of patients you "
-        "choose, rounded to whole patients."
-    )
-    about = (
-        "The intervals are Wilson score intervals, which stay inside 0-100 % even when "
-        "few or no patients have the outcome.\n\n"
-        "Sources: MIST, Burt 2019; ASTIS, van Laar 2014; lupus, Burt 2006."
-    )
     sources = ("burt2019", "vanlaar2014", "burt2006")
     controls = (
         Menu("result", "Result", _RESULTS, "mist_progression", buttons=True),
@@ -333,24 +302,6 @@ class EarlyRiskExplorer(Explorer):
     explorer_id = "autoimmune.early_risk"
     lesson = LESSON
     title = "Early risk, later benefit: systemic sclerosis (teaching model from ASTIS)"
-    caption = (
-        "Teaching model from the ASTIS trial: the transplant arm's hazard is the "
-        "cyclophosphamide arm's times the published hazard ratio (lower panel), above 1 in "
-        "the first months (treatment-related deaths) and well below 1 later. The diamond "
-        "marks where the two arms' curves cross."
-    )
-    about = (
-        "The hazard ratio varies with time: 2.01 at 3 months, 1.35 at 6, 0.52 at 12, 0.35 at "
-        "24, 0.34 from 3 to 10 years for death or organ failure; 2.40, 1.50, 0.48, 0.29, 0.29 "
-        "for death (van Laar 2014). The model joins these values by straight lines "
-        "(assumed).\n\n"
-        "The cyclophosphamide arm's event rate is constant and assumed (default "
-        f"{ASTIS_DEFAULT_COMPARATOR_RATE.value:g} per 100 patient-years, of the order of "
-        "ASTIS's 31 events among 77 patients over a median 5.8 years). For deaths only, "
-        f"about {_DEATHS_ONLY_RATE} per 100 patient-years matches the 73 % of ASTIS-eligible "
-        "patients on standard treatment alive at 10 years (Spierings 2022).\n\n"
-        "ASTIS itself reported survival curves crossing at about 2 years."
-    )
     sources = ("vanlaar2014", "spierings2022")
     controls = (
         Slider("horizon_months", "Follow-up", "months", 6, 120, 6, 72),

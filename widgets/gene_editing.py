@@ -106,18 +106,6 @@ class EditedAllelesExplorer(Explorer):
     explorer_id = "gene_editing.alleles"
     lesson = LESSON
     title = "Edited alleles: how many cells carry 0, 1 or 2 edited copies?"
-    caption = (
-        "Each cell has two copies (alleles) of the target. The curves assume each copy is "
-        "edited independently (a simplification). Dotted grey line: about 80 % of alleles "
-        "edited with the exa-cel method (Frangoul 2021)."
-    )
-    about = (
-        "With a share p of the alleles edited, (1 − p)² of cells have no edited copy, "
-        "2p(1 − p) have one and p² have both (the binomial distribution). In real cells "
-        "the editing of the two copies is correlated.\n\n"
-        "Base editing converted 80 % of alleles in patients' cells; 68 % were still "
-        "converted 16 weeks after transplantation into mice (Newby 2021)."
-    )
     sources = ("frangoul2021", "newby2021")
     controls = (Slider("alleles_edited_percent", "Alleles edited", "%", 0, 100, 1, 80),)
 
@@ -187,19 +175,6 @@ class RedCellChimerismExplorer(Explorer):
     explorer_id = "gene_editing.red_cells"
     lesson = LESSON
     title = "How many corrected cells are enough?"
-    caption = (
-        "Teaching model after Fitzhugh 2017: red cells in the blood are in proportion to "
-        "their production times their lifespan, so long-lived healthy red cells outnumber "
-        "short-lived sickle cells. Grey lines: published chimerism thresholds (Fitzhugh "
-        "2017; Magnani 2020)."
-    )
-    about = (
-        "With a share d of the marrow corrected, healthy red cells living Ld days and "
-        "sickle red cells Lr days, the healthy share of the blood's red cells is "
-        "d·Ld / (d·Ld + (1 − d)·Lr), in a steady state.\n\n"
-        "Defaults: healthy red cells 120 days (measured mean about 115, Franco 2012), "
-        "sickle red cells about 14 days, sickle F cells 6-8 weeks (Franco 1998)."
-    )
     sources = ("fitzhugh2017", "magnani2020", "franco1998", "franco2012")
     controls = (
         Slider("myeloid_chimerism_percent", "Corrected or donor myeloid cells", "%", 0, 100, 1, 20),
@@ -294,17 +269,6 @@ class SelectiveAdvantageExplorer(Explorer):
     lesson = LESSON
     title = "Selective advantage: why a few corrected cells can be enough in SCID"
     main_control = "advantage_percent_per_month"
-    caption = (
-        "Teaching model, not fitted to patients: each month corrected lymphocytes multiply "
-        "(1 + advantage) times as much as uncorrected ones. The advantage values in the "
-        "scenarios are assumed. Stem cells have no such advantage, so their corrected share "
-        "stays where it started."
-    )
-    about = (
-        "The odds that a lymphocyte is corrected are multiplied by (1 + a) each month: "
-        "share(t) = f0·(1 + a)^t / (f0·(1 + a)^t + 1 − f0). The sickle scenario starts "
-        "from the ~80 % of alleles the exa-cel method edits (Frangoul 2021)."
-    )
     sources = ("aiuti2002",)
     controls = (
         Slider("corrected_percent", "Corrected at infusion", "%", 0, 100, 1, 5),

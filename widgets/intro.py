@@ -73,16 +73,6 @@ class LineageExplorer(Explorer):
     explorer_id = "intro.lineage"
     lesson = LESSON
     title = "The blood cell family tree"
-    caption = (
-        "A simplified family tree (textbook biology): every blood and immune cell descends "
-        "from the blood-forming stem cell. The highlighted path runs from the stem cell to "
-        "the cell you chose."
-    )
-    about = (
-        "Simplified from textbook haematopoiesis, which has more steps and branches: the stem "
-        "cell makes a multipotent progenitor, which splits into a myeloid and a lymphoid line. "
-        "Hover over a cell to read what it does."
-    )
     controls = (
         Menu("cell", "Cell", [(c["name"], key) for key, c in _lineage().items()], "neutrophil"),
     )
@@ -150,19 +140,6 @@ class JourneyExplorer(Explorer):
     lesson = LESSON
     title = "The transplant journey after day 0"
     main_control = "day"
-    caption = (
-        "Published median days of blood-count recovery for each graft (half of patients "
-        "recover later) and the phases of infection risk after a donor transplant."
-    )
-    about = (
-        "Recovery days are published medians: neutrophils back to 500 per µL and platelets "
-        "recovered, after sibling blood or marrow grafts (Champlin 2000), double cord-blood "
-        "grafts (Barker 2005; no platelet median shown) and haploidentical marrow (Symons "
-        "2020). 'Typically back' means the day is past the median: half of patients "
-        "recover later.\n\n"
-        "The phases of infection risk after an allogeneic transplant and their germs are "
-        "from Tomblyn 2009. The day axis is logarithmic, so it starts at day 1."
-    )
     sources = ("champlin2000", "barker2005", "symons2020", "tomblyn2009")
     controls = (
         GRAFT_MENU,
@@ -282,20 +259,6 @@ class TransplantChoiceExplorer(Explorer):
     explorer_id = "intro.transplant_choice"
     lesson = LESSON
     title = "Autologous or allogeneic?"
-    caption = (
-        "A teaching model, not a clinical rule: three questions decide between the patient's "
-        "own stem cells and a donor's."
-    )
-    about = (
-        "A simplified teaching decision tree. If the disease lives in the blood-forming stem "
-        "cells, or the patient's own cannot be collected healthy, the new marrow must come "
-        "from a donor (allogeneic): a matched donor when there is one, otherwise a "
-        "half-matched relative or cord blood, or for some inherited diseases gene therapy of "
-        "the patient's own cells (lesson 03). Otherwise the patient's own cells can be given "
-        "back (autologous).\n\n"
-        "Real decisions also weigh age, fitness, the disease's stage and the patient's "
-        "wishes (lesson 04)."
-    )
     sources = ("kanfar2018",)
     controls = (
         _yes_no("disease_in_stem_cells", "Disease in the stem cells?", False),

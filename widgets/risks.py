@@ -119,16 +119,6 @@ class GvhdStagingExplorer(Explorer):
     lesson = LESSON
     title = "Acute GVHD: organ stages and overall grade (MAGIC)"
     main_control = "rash_bsa_pct"
-    caption = (
-        "The published MAGIC criteria for adults (Harris 2016), not a model: each organ is "
-        "staged 0-4 from the findings, and the overall grade follows the rules, not simply "
-        "the highest stage."
-    )
-    about = (
-        "Skin is staged by the active rash (stage 4 needs blisters or peeling over more than "
-        "5 % of the body), the liver by bilirubin, the gut by symptoms and stool volume. "
-        "Diarrhoea volumes are for adults; children are staged per kg (Harris 2016)."
-    )
     sources = ("harris2016",)
     controls = (
         Slider("rash_bsa_pct", "Skin rash", "% of body surface", 0, 100, 1, 30),
@@ -219,22 +209,6 @@ class InfectionTimelineExplorer(Explorer):
     lesson = LESSON
     title = "Infection risk in the first year after an allogeneic transplant"
     main_control = "dose_pct"
-    caption = (
-        "Teaching model: the engraftment day from lesson 01's blood-count model ends the "
-        "first phase; the phases, their reasons and germs are those of Tomblyn 2009. Risks "
-        "are shown as phases, not percentages."
-    )
-    about = (
-        "The engraftment day comes from lesson 01's blood-count model, anchored to the "
-        "published median day for each graft at its typical cell dose (Champlin 2000, Barker "
-        "2005, Symons 2020); engraftment means neutrophils of at least 500/µL on 3 days in a "
-        "row (Kharfan-Dabaja 2021). The dose is a share of the graft's typical dose, kept "
-        "within the graft's dose range.\n\n"
-        "Tomblyn 2009's pre-engraftment phase lasts about 30 days; here it ends on the "
-        "modelled engraftment day. The early post-engraftment phase lasts to about day 100, "
-        "the late phase after it. With GVHD the later phases are marked as raised: GVHD and "
-        "the drugs that treat it weaken defences further."
-    )
     sources = (
         "tomblyn2009",
         "champlin2000",
@@ -381,16 +355,6 @@ class EbmtScoreExplorer(Explorer):
     lesson = LESSON
     title = "EBMT risk score and the outcomes published for each score"
     main_control = "age"
-    caption = (
-        "The published EBMT score (Gratwohl 1998) and what two cohorts saw at each score: "
-        "figures from decades ago, not a prediction for anyone today. Haploidentical and "
-        "cord-blood donors have no points in the score."
-    )
-    about = (
-        "The cohorts: 3,142 patients with chronic myeloid leukaemia, EBMT 1989-1997 (Gratwohl "
-        "1998, scores 0-6), and 56,505 patients with blood disorders, EBMT 1980-2005 "
-        "(Gratwohl 2009, whose abstract gives score 0 and scores 6-7)."
-    )
     sources = ("gratwohl1998", "gratwohl2009")
     controls = (
         Slider("age", "Patient's age", "years", 1, 75, 1, 35),
@@ -538,19 +502,6 @@ class FitnessExplorer(Explorer):
     lesson = LESSON
     title = "Fitness for a transplant: HCT-CI and Karnofsky scale"
     main_control = "karnofsky"
-    caption = (
-        "Published scores, not a model: the HCT-CI with each group's 2-year non-relapse "
-        "mortality (Sorror 2005), HCT-CI/age (Sorror 2014) and the Karnofsky scale (Péus "
-        "2013). Teams weigh these with the disease, the donor and the patient's wishes; no "
-        "single number decides."
-    )
-    about = (
-        "HCT-CI weights from Sorror 2005 (1,055 transplant recipients); the non-relapse "
-        "mortality shown is that of each risk group in its validation set. Liver and lung "
-        "levels exclude each other: only the higher level counts.\n\n"
-        "HCT-CI/age adds 1 point at age 40 or over (Sorror 2014, 3,033 recipients of "
-        "HLA-matched grafts). Karnofsky scale as tabulated by Péus 2013."
-    )
     sources = ("sorror2005", "sorror2014", "peus2013")
     controls = (
         Slider("karnofsky", "Karnofsky performance status", "%", 10, 100, 10, 90),

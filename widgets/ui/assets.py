@@ -109,248 +109,151 @@ def lesson_data(lesson_id: str) -> dict[str, Any]:
     return load_toml(f"lessons/{lesson_id}.toml")
 
 
-# -- the checks -------------------------------------------------------------------------------
+# -- the checks: each file's schema, as data -------------------------------------------------
 
 
-class _Checker:
-    """Checks one file; every error names the file and the field."""
-
-    def __init__(self, relative_path: str) -> None:
-        self.file = f"assets/{relative_path}"
-
-    def fail(self, where: str, rule: str, value: Any) -> None:
-        shown = repr(value)
-        if len(shown) > 80:
-            shown = shown[:60] + "..."
-        raise ValueError(f"{self.file}: {where} must be {rule}; got {shown}")
-
-    def name(self, where: str, value: Any) -> str:
-        if not isinstance(value, str) or not NAME_PATTERN.fullmatch(value):
-            self.fail(where, f"a name of {_NAME_RULE}", value)
-        return value
-
-    def choice(self, where: str, value: Any, allowed: tuple[str, ...]) -> str:
-        if value not in allowed:
-            self.fail(where, "one of " + ", ".join(repr(a) for a in allowed), value)
-        return value
-
-    def text(self, where: str, value: Any) -> str:
-        if not isinstance(value, str) or _CONTROL.search(value):
-            self.fail(where, "text (a string without control characters)", value)
-        return value
-
-    def whole(self, where: str, value: Any, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(where, f"a whole number from {low} to {high}", value)
-        return value
-
-    def number(self, where: str, value: Any) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or abs(value) > 1e12
-        ):
-            self.fail(where, "a finite number (at most 1e12 in size)", value)
-        return value
-
-    def flag(self, where: str, value: Any) -> bool:
-        if not isinstance(value, bool):
-            self.fail(where, "true or false", value)
-        return value
-
-    def table(self, where: str, value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.fail(where, "a table", value)
-        return value
-
-    def names(self, where: str, value: Any) -> list[str]:
-        if not isinstance(value, list):
-            self.fail(where, "a list of names", value)
-        return [self.name(f"{where}[{i}]", item) for i, item in enumerate(value)]
-
-    def anything(self, where: str, value: Any) -> None:
-        """A field the course does not know: names for keys, clean text, numbers, tables."""
-        if isinstance(value, dict):
-            for key, item in value.items():
-                self.name(f"{where} key", key)
-                self.anything(f"{where}.{key}", item)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                self.anything(f"{where}[{i}]", item)
-        elif isinstance(value, str):
-            self.text(where, value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            self.fail(where, "a finite number", value)
-
-    def fields(
-        self, where: str, entry: dict[str, Any], known: dict[str, Callable[[str, Any], Any]]
-    ) -> None:
-        """Check the known fields with their checks and the others as ``anything``."""
-        for key, value in entry.items():
-            self.name(f"{where} key", key)
-            check = known.get(key, self.anything)
-            check(f"{where}.{key}", value)
+def _finite(value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and math.isfinite(value) and abs(value) <= 1e12
 
 
-def _check_bibliography(c: _Checker, data: dict[str, Any]) -> None:
-    def doi(where: str, value: Any) -> None:
-        if not isinstance(value, str) or not _DOI.fullmatch(value):
-            c.fail(where, "a DOI such as 10.1056/NEJMoa2031054 (no spaces, quotes or <>)", value)
-
-    def pmid(where: str, value: Any) -> None:
-        if isinstance(value, bool) or not _PMID.fullmatch(str(value)):
-            c.fail(where, "a PubMed id (digits)", value)
-
-    known = {
-        "authors": c.text,
-        "title": c.text,
-        "journal": c.text,
-        "volume": c.text,
-        "pages": c.text,
-        "year": lambda where, value: c.whole(where, value, 1800, 2100),
-        "doi": doi,
-        "pmid": pmid,
-    }
-    for key, entry in data.items():
-        c.name("citation key", key)
-        c.fields(key, c.table(key, entry), known)
-
-
-def _check_glossary(c: _Checker, data: dict[str, Any]) -> None:
-    known = {"term": c.text, "definition": c.text, "lessons": c.names}
-    for key, entry in data.items():
-        c.name("glossary id", key)
-        entry = c.table(key, entry)
-        for field in ("term", "definition"):
-            if field not in entry:
-                c.fail(f"{key}.{field}", "present (text)", None)
-        c.fields(key, entry, known)
-
-
-def _check_lineage(c: _Checker, data: dict[str, Any]) -> None:
-    known = {
-        "label": c.text,
-        "name": c.text,
-        "line": c.text,
-        "does": c.text,
-        "disorders": c.text,
-        "parent": c.name,
-    }
-    for key, entry in data.items():
-        c.name("cell id", key)
-        c.fields(key, c.table(key, entry), known)
-
-
-def _check_lesson(c: _Checker, data: dict[str, Any]) -> None:
-    def guiding(where: str, value: Any) -> None:
-        if not isinstance(value, list):
-            c.fail(where, "a list of [[guiding]] tables", value)
-        for i, g in enumerate(value):
-            c.fields(
-                f"{where}[{i}]",
-                c.table(f"{where}[{i}]", g),
-                {
-                    "id": c.name,
-                    "section": c.name,
-                    "stage": lambda w, v: c.choice(w, v, STAGES),
-                    "question": c.text,
-                    "model_answer": c.text,
-                },
-            )
-
-    def choices(where: str, value: Any) -> None:
-        if not isinstance(value, list):
-            c.fail(where, "a list of choices", value)
-        for i, choice in enumerate(value):
-            c.fields(
-                f"{where}[{i}]",
-                c.table(f"{where}[{i}]", choice),
-                {"id": c.name, "text": c.text, "correct": c.flag, "feedback": c.text},
-            )
-
-    def quiz(where: str, value: Any) -> None:
-        if not isinstance(value, list):
-            c.fail(where, "a list of [[quiz]] tables", value)
-        for i, q in enumerate(value):
-            c.fields(
-                f"{where}[{i}]",
-                c.table(f"{where}[{i}]", q),
-                {
-                    "id": c.name,
-                    "kind": lambda w, v: c.choice(w, v, QUIZ_KINDS),
-                    "question": c.text,
-                    "choices": choices,
-                    "answer": c.number,
-                    "tolerance": c.number,
-                    "unit": c.text,
-                    "feedback_low": c.text,
-                    "feedback_right": c.text,
-                    "feedback_high": c.text,
-                },
-            )
-
-    def explorers(where: str, value: Any) -> None:
-        """Per explorer (its id, "<topic>.<name>"): caption, about, scenarios (name, values)."""
-        for explorer_id, entry in c.table(where, value).items():
-            if not isinstance(explorer_id, str) or not EXPLORER_ID.fullmatch(explorer_id):
-                c.fail(f"{where} key", "an explorer id such as 'aplastic.engraftment'", explorer_id)
-
-            def setting(w: str, v: Any) -> None:
-                """Control name -> value: a number, true or false, or a menu value (a name)."""
-                for key, item in c.table(w, v).items():
-                    c.name(f"{w} key", key)
-                    if isinstance(item, str):
-                        c.name(f"{w}.{key}", item)
-                    elif not isinstance(item, bool):
-                        c.number(f"{w}.{key}", item)
-
-            def scenarios(w: str, v: Any) -> None:
-                if not isinstance(v, list):
-                    c.fail(w, "a list of [[...scenarios]] tables", v)
-                for i, scenario in enumerate(v):
-                    c.fields(
-                        f"{w}[{i}]",
-                        c.table(f"{w}[{i}]", scenario),
-                        {"name": c.text, "values": setting},
-                    )
-
-            c.fields(
-                f"{where}.{explorer_id}",
-                c.table(f"{where}.{explorer_id}", entry),
-                {"caption": c.text, "about": c.text, "scenarios": scenarios},
-            )
-
-    c.fields(
-        "lesson",
-        data,
-        {
-            "explorers": explorers,
-            "timing": lambda w, v: c.fields(
-                w,
-                c.table(w, v),
-                {
-                    "words_per_minute": c.number,
-                    "minutes_per_explorer": c.number,
-                    "minutes_per_quiz_question": c.number,
-                },
-            ),
-            "id": c.name,
-            "title": c.text,
-            "minutes": lambda w, v: c.whole(w, v, 1, 1000),
-            "references": c.names,
-            "glossary": c.names,
-            "guiding": guiding,
-            "quiz": quiz,
-        },
-    )
-
-
-_CHECKS: dict[str, Callable[[_Checker, dict[str, Any]], None]] = {
-    "bibliography.toml": _check_bibliography,
-    "glossary.toml": _check_glossary,
-    "lineage.toml": _check_lineage,
+#: Leaf kinds: (the test a value passes, what the error says it must be).
+_LEAVES: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "text": (
+        lambda v: isinstance(v, str) and not _CONTROL.search(v),
+        "text (a string without control characters)",
+    ),
+    "name": (lambda v: isinstance(v, str) and NAME_PATTERN.fullmatch(v), f"a name of {_NAME_RULE}"),
+    "number": (_finite, "a finite number (at most 1e12 in size)"),
+    "flag": (lambda v: isinstance(v, bool), "true or false"),
+    "doi": (
+        lambda v: isinstance(v, str) and _DOI.fullmatch(v),
+        "a DOI such as 10.1056/NEJMoa2031054 (no spaces, quotes or <>)",
+    ),
+    "pmid": (lambda v: not isinstance(v, bool) and _PMID.fullmatch(str(v)), "a PubMed id (digits)"),
+    "explorer id": (
+        lambda v: isinstance(v, str) and EXPLORER_ID.fullmatch(v),
+        "an explorer id such as 'aplastic.engraftment'",
+    ),
+    "setting": (  # a scenario's value for one control
+        lambda v: isinstance(v, bool) or _finite(v) or _LEAVES["name"][0](v),
+        "a number, true or false, or a menu value (a name)",
+    ),
 }
+
+
+def _whole(low: int, high: int) -> tuple[Callable[[Any], Any], str]:
+    test = lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high  # noqa: E731
+    return test, f"a whole number from {low} to {high}"
+
+
+#: A schema is a leaf kind, a (test, rule) pair, a tuple of allowed words, ``[item schema]``
+#: or a table ``{field: schema}``: unknown fields are checked as ``None`` (names for keys,
+#: clean text, finite numbers). In a table, ``"*"`` is the schema of every entry of a keyed
+#: table (``"*key"`` names its keys), ``"+required"`` lists the fields it must have.
+_SCHEMAS: dict[str, Any] = {
+    "bibliography.toml": {
+        "*key": "citation key",
+        "*": dict.fromkeys(("authors", "title", "journal", "volume", "pages"), "text")
+        | {"year": _whole(1800, 2100), "doi": "doi", "pmid": "pmid"},
+    },
+    "glossary.toml": {
+        "*key": "glossary id",
+        "*": {
+            "+required": ("term", "definition"),
+            "term": "text",
+            "definition": "text",
+            "lessons": ["name"],
+        },
+    },
+    "lineage.toml": {
+        "*key": "cell id",
+        "*": dict.fromkeys(("label", "name", "line", "does", "disorders"), "text")
+        | {"parent": "name"},
+    },
+    "lessons": {
+        "id": "name",
+        "title": "text",
+        "minutes": _whole(1, 1000),
+        "references": ["name"],
+        "glossary": ["name"],
+        "timing": dict.fromkeys(
+            ("words_per_minute", "minutes_per_explorer", "minutes_per_quiz_question"), "number"
+        ),
+        "guiding": [
+            {
+                "id": "name",
+                "section": "name",
+                "stage": STAGES,
+                "question": "text",
+                "model_answer": "text",
+            }
+        ],
+        "quiz": [
+            {
+                "id": "name",
+                "kind": QUIZ_KINDS,
+                "choices": [{"id": "name", "text": "text", "correct": "flag", "feedback": "text"}],
+                "answer": "number",
+                "tolerance": "number",
+            }
+            | dict.fromkeys(
+                ("question", "unit", "feedback_low", "feedback_right", "feedback_high"), "text"
+            )
+        ],
+        "explorers": {
+            "*key": "explorer id",
+            "*": {
+                "caption": "text",
+                "about": "text",
+                "scenarios": [{"name": "text", "values": {"*": "setting"}}],
+            },
+        },
+    },
+}
+
+
+def _check(file: str, where: str, value: Any, schema: Any) -> None:
+    """Check ``value`` at ``where`` against ``schema``; a ValueError names the file and field."""
+
+    def fail(rule: str, got: Any, at: str = where) -> None:
+        shown = repr(got)
+        shown = shown[:60] + "..." if len(shown) > 80 else shown
+        raise ValueError(f"{file}: {at} must be {rule}; got {shown}")
+
+    if isinstance(schema, str):
+        schema = _LEAVES[schema]
+    if schema is None:  # a field the course does not know
+        if isinstance(value, dict):
+            _check(file, where, value, {})
+        elif isinstance(value, list):
+            _check(file, where, value, [None])
+        elif isinstance(value, str | float):
+            _check(file, where, value, "text" if isinstance(value, str) else "number")
+    elif isinstance(schema, tuple) and callable(schema[0]):
+        if not schema[0](value):
+            fail(schema[1], value)
+    elif isinstance(schema, tuple):
+        if value not in schema:
+            fail("one of " + ", ".join(map(repr, schema)), value)
+    elif isinstance(schema, list):
+        if not isinstance(value, list):
+            fail("a list", value)
+        for i, item in enumerate(value):
+            _check(file, f"{where}[{i}]", item, schema[0])
+    else:
+        if not isinstance(value, dict):
+            fail("a table", value)
+        for field in schema.get("+required", ()):
+            if field not in value:
+                fail("present (text)", None, f"{where}.{field}")
+        keyed = "*" in schema
+        key_kind = "explorer id" if schema.get("*key") == "explorer id" else "name"
+        label = schema.get("*key", "{where} key").replace("explorer id", "{where} key")
+        for key, item in value.items():
+            _check(file, label.format(where=where), key, key_kind)
+            at = f"{where}.{key}" if where else key
+            _check(file, at, item, schema["*"] if keyed else schema.get(key))
 
 
 def check_assets(relative_path: str, data: dict[str, Any]) -> None:
@@ -358,11 +261,8 @@ def check_assets(relative_path: str, data: dict[str, Any]) -> None:
 
     Raise ``ValueError`` naming the file, the field and what it allows.
     """
-    checker = _Checker(relative_path)
     parts = Path(relative_path).parts
-    if len(parts) == 2 and parts[0] == "lessons":
-        _check_lesson(checker, data)
-    elif relative_path in _CHECKS:
-        _CHECKS[relative_path](checker, data)
-    else:
-        checker.anything("file", data)
+    lesson = len(parts) == 2 and parts[0] == "lessons"
+    schema = _SCHEMAS["lessons"] if lesson else _SCHEMAS.get(relative_path)
+    where = "lesson" if lesson else ("" if schema else "file")
+    _check(f"assets/{relative_path}", where, data, schema)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["CUSTOM", "Check", "Control", "Menu", "Range", "Slider", "check_values", "linked"]
+__all__ = ["CUSTOM", "Check", "Control", "Menu", "Range", "Slider", "check_values"]
 
 CUSTOM = "Custom (your settings)"
 
@@ -105,29 +105,10 @@ class Slider:
         steps = round((value - r.min) / r.step)
         return self.snap(min(r.min + steps * r.step, r.max))
 
-    def shown(self, value: float) -> str:
-        """The value as the page shows it, with its unit: what a screen reader hears."""
-        text = f"{value:.{self.decimals}f}"
-        return f"{text} {self.unit}" if self.unit else text
-
     def spec(self) -> dict[str, Any]:
         """What the page needs to draw the slider."""
-        return {
-            "kind": "slider",
-            "name": self.name,
-            "label": self.label,
-            "unit": self.unit,
-            "min": self.min,
-            "max": self.max,
-            "step": self.step,
-            "decimals": self.decimals,
-            "source": self.source,
-            "ranges_by": self.ranges_by,
-            "ranges": [
-                [leader, {"min": r.min, "max": r.max, "step": r.step, "value": r.value}]
-                for leader, r in self.ranges.items()
-            ],
-        }
+        ranges = [[leader, asdict(r)] for leader, r in self.ranges.items()]
+        return {"kind": "slider", **asdict(self), "decimals": self.decimals, "ranges": ranges}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -176,17 +157,8 @@ class Menu:
         allowed = ", ".join(repr(choice) for choice in self.choices)
         raise ValueError(f"{self.name} must be one of {allowed}; got {value!r}")
 
-    def shown(self, value: Any) -> str:
-        return dict((v, t) for t, v in self.options)[value]
-
     def spec(self) -> dict[str, Any]:
-        return {
-            "kind": "menu",
-            "name": self.name,
-            "label": self.label,
-            "options": [[text, value] for text, value in self.options],
-            "buttons": self.buttons,
-        }
+        return {"kind": "menu", **asdict(self), "options": [list(o) for o in self.options]}
 
 
 @dataclass(frozen=True)
@@ -206,19 +178,11 @@ class Check:
             raise ValueError(f"{self.name} must be True or False; got {value!r}")
         return value
 
-    def shown(self, value: bool) -> str:
-        return "yes" if value else "no"
-
     def spec(self) -> dict[str, Any]:
-        return {"kind": "check", "name": self.name, "label": self.label, "details": self.details}
+        return {"kind": "check", **asdict(self)}
 
 
 Control = Slider | Menu | Check
-
-
-def linked(controls: Mapping[str, Control], leader: str) -> list[Slider]:
-    """The sliders whose range follows ``leader``."""
-    return [c for c in controls.values() if isinstance(c, Slider) and c.ranges_by == leader]
 
 
 def check_values(

@@ -118,6 +118,22 @@ class ExplorerWidget(anywidget.AnyWidget):
             self._on_want_tables()
 
 
+class _LessonText:
+    """A text of the explorer's entry in its lesson's TOML (``[explorers."<id>"]``): required."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type[Explorer]) -> str:
+        text = cls.content().get(self.name)
+        if not text:
+            raise LookupError(
+                f'assets/lessons/{cls.lesson}.toml: [explorers."{cls.explorer_id}"]'
+                f" needs a {self.name}"
+            )
+        return text
+
+
 class Explorer:
     """Controls beside one figure drawn from the state, and a sentence of what it shows."""
 
@@ -128,10 +144,10 @@ class Explorer:
     controls: ClassVar[tuple[Control, ...]] = ()
     #: The control a learner changes most (the first control when not named).
     main_control: ClassVar[str] = ""
-    #: Shown under the sentence when the lesson's TOML has none (say "teaching model").
-    caption: ClassVar[str] = ""
-    #: The model's parameters and assumptions, in a closed fold "About this model".
-    about: ClassVar[str] = ""
+    #: Under the sentence, at most 60 words (say "teaching model" where it is one), and the
+    #: model's parameters and assumptions (a closed fold "About this model"): the lesson's TOML.
+    caption = _LessonText()
+    about = _LessonText()
     #: Bibliography keys of the published values this explorer shows.
     sources: ClassVar[tuple[str, ...]] = ()
 
@@ -186,8 +202,8 @@ class Explorer:
             "controls": [control.spec() for control in self.controls],
             "scenarios": [[name, self.scenario_values(v)] for name, v in self.scenarios.items()],
             "defaults": self.defaults,
-            "caption": content.get("caption", self.caption),
-            "about": content.get("about", self.about),
+            "caption": self.caption,
+            "about": self.about,
             "custom": CUSTOM,
             "presentation": is_presentation(),
         }

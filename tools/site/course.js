@@ -1,0 +1,41 @@
+// Draws every plain figure of the page with the page's own copy of plotly.js, and every
+// explorer with the course's own front end (explorer.js, as in the notebook) over the
+// tables computed when the site was built. Nothing is loaded from anywhere else.
+(function () {
+  "use strict";
+  function staticModel(state) {
+    var handlers = {};
+    return {
+      get: function (name) { return state[name]; },
+      set: function (name, value) { state[name] = value; },
+      save_changes: function () {},
+      send: function () {},
+      on: function (name, handler) { (handlers[name] = handlers[name] || []).push(handler); },
+      off: function (name, handler) {
+        handlers[name] = (handlers[name] || []).filter(function (h) { return h !== handler; });
+      }
+    };
+  }
+  function drawAll() {
+    var done = [];
+    document.querySelectorAll("script.site-figure").forEach(function (holder) {
+      var spec = JSON.parse(holder.textContent);
+      var plot = document.getElementById(holder.getAttribute("data-target"));
+      done.push(Plotly.newPlot(plot, spec.data, spec.layout, spec.config));
+    });
+    document.querySelectorAll("script.site-explorer-state").forEach(function (holder) {
+      var el = document.createElement("div");
+      holder.after(el);
+      var model = staticModel(JSON.parse(holder.textContent));
+      done.push(CourseExplorer.render({model: model, el: el}));
+    });
+    Promise.all(done).then(function () {
+      document.body.setAttribute("data-figures-ready", "yes");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
