@@ -23,7 +23,6 @@ __all__ = [
     "DonorExplorer",
     "EngraftmentExplorer",
     "SeverityExplorer",
-    "engraftment_days_by_source",
     "print_engraftment_by_source",
 ]
 
@@ -122,14 +121,10 @@ class SeverityExplorer(Explorer):
 # -- 2. engraftment ----------------------------------------------------------------------
 
 
-def engraftment_days_by_source() -> dict[str, int | None]:
-    """The teaching model's engraftment day at each graft source's typical dose."""
-    return {source: science.engraftment_day(source) for source in GRAFT_SOURCES}
-
-
 def print_engraftment_by_source() -> None:
     """Print, per graft source, the typical dose, the model's day and the published median."""
-    for source, day in engraftment_days_by_source().items():
+    for source in GRAFT_SOURCES:
+        day = science.engraftment_day(source)
         dose = GRAFT_CD34_DOSES[source]
         median = NEUTROPHIL_RECOVERY_MEDIAN_DAYS[source]
         assumed = " (assumed)" if dose.typical_is_assumed else ""

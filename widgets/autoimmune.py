@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from . import science
-from .course import HTMLBlock, short_citation
+from .course import short_citation
 from .science.autoimmune import (
     ASTIS_CURVES_CROSS_MONTHS,
     ASTIS_DEFAULT_COMPARATOR_RATE,
@@ -29,10 +27,8 @@ __all__ = [
     "EarlyRiskExplorer",
     "ResetExplorer",
     "TrialsExplorer",
-    "print_astis_crossings",
     "print_reset_summary",
     "print_trial_intervals",
-    "reset_parameters",
 ]
 
 #: Deaths-only comparator anchored to Spierings 2022 (73 % alive at 10 years).
@@ -85,32 +81,6 @@ def print_reset_summary() -> None:
             f"naive T cells {course.naive_at_24_months:.1f}× at 24 months, back to their "
             f"old level at month {course.diversity_recovery_month:.1f}"
         )
-
-
-def print_astis_crossings() -> None:
-    """Print the month the teaching model's cumulative event curves cross, per outcome."""
-    for outcome, label in ASTIS_OUTCOMES.items():
-        month = science.astis_crossing_month(outcome)
-        where = "do not cross" if month is None else f"cross at month {month:.1f}"
-        print(f"{label}: transplant and cyclophosphamide curves {where}")
-    reported = ASTIS_CURVES_CROSS_MONTHS.value
-    print(f"ASTIS reported: survival curves crossed at about {reported:g} months")
-
-
-def reset_parameters() -> HTMLBlock:
-    """The reset model's parameters as a table: meaning, value with unit, and basis."""
-    rows, lines = [], []
-    for p in RESET_PARAMETERS.values():
-        basis = _basis(p) + (f" ({p.note})" if p.note else "")
-        value = f"{p.value:.3g} {p.unit}"
-        cells = "".join(f"<td>{html.escape(text)}</td>" for text in (p.meaning, value, basis))
-        rows.append(f"<tr>{cells}</tr>")
-        lines.append(f"{p.meaning}: {value} [{basis}]")
-    body = (
-        "<table class='course-parameters'><thead><tr><th>parameter</th><th>value</th>"
-        f"<th>basis</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-    return HTMLBlock(body, "\n".join(lines))
 
 
 _THIN = {"color": "#999999", "dash": "solid", "width": 1}
