@@ -79,7 +79,7 @@ def test_severity_explorer_moves_with_the_neutrophils():
 
 def test_severity_explorer_threshold_and_residual_rule():
     explorer = aplastic.SeverityExplorer()
-    explorer.apply_scenario("Non-severe: only platelets low")
+    explorer.apply_scenario("Non-severe: 1 of 3 severe counts")
     assert explorer.readout_text.startswith("Severity: non-severe.")
     explorer.set(reticulocyte_threshold=60.0)
     assert explorer.readout_text.startswith("Severity: severe.")
@@ -252,7 +252,7 @@ def test_quiz_three_siblings_matches_the_explorer():
 @pytest.mark.parametrize(
     ("question_id", "settings_"),
     [
-        ("q-poor-harvest", {"scenario": "Sibling marrow, poor harvest (1.5)"}),
+        ("q-poor-harvest", {"scenario": "Sibling marrow, few cells (1.5)"}),
         ("q-double-dose", {"graft_source": "bone_marrow", "dose": 7.4}),
     ],
 )

@@ -229,7 +229,7 @@ def test_the_comparator_rate_moves_the_curves_but_not_the_crossing():
 def test_deaths_only_uses_its_own_hazard_ratios():
     explorer = autoimmune.EarlyRiskExplorer()
     hr_before = explorer.trace("hazard ratio, joined (assumed)")["y"]
-    explorer.apply_scenario("10 years, deaths only (Spierings)")
+    explorer.apply_scenario("10 years, deaths only")
     # the comparator matches 73 % of ASTIS-eligible patients alive at 10 years (Spierings 2022)
     surviving = science.ASTIS_ELIGIBLE_SURVIVAL_10_YEARS.value
     rate = science.constant_rate_per_100_patient_years(surviving, 10.0)

@@ -314,3 +314,54 @@ def test_built_site_pages_show_at_most_2000_words_outside_folds(lesson):
     for page in pages:
         words = wordcount.main_path_words_html(page.read_text(encoding="utf-8"))
         assert words <= wordcount.MAX_MAIN_PATH_WORDS, f"{page.name}: {words} words"
+
+
+# -- bibliography and borrowed thresholds ---------------------------------------------------
+
+#: What a bibliography field must not hold: a bracketed placeholder, or a note that the
+#: field was not found ("[Authors not shown ...]").
+PLACEHOLDER = re.compile(r"\[[^\]]*\]|not shown", re.IGNORECASE)
+
+
+def test_the_placeholder_finder_reads_the_kinds_it_must_refuse():
+    assert PLACEHOLDER.search("[Authors not shown in the abstract read]")
+    assert PLACEHOLDER.search("Title not shown")
+    assert PLACEHOLDER.search("Cell doses [see PMID 32057614]")
+    assert not PLACEHOLDER.search("Kharfan-Dabaja MA, Kumar A, Ayala E, et al.")
+    assert not PLACEHOLDER.search("volume 27(8), pages 642-649")
+
+
+def test_no_bibliography_field_is_a_placeholder():
+    from widgets.ui.assets import bibliography
+
+    bad = [
+        f"{key}.{field}: {value!r}"
+        for key, entry in bibliography().items()
+        for field, value in entry.items()
+        if isinstance(value, str) and PLACEHOLDER.search(value)
+    ]
+    assert not bad, bad
+
+
+# A low-dose warning whose threshold was measured on other grafts than the slider's says
+# so: (graft source, the words that label the borrowed threshold).
+BORROWED_THRESHOLDS = [
+    # Brunstein 2010: < 1.7 x10^5/kg was linked to poor engraftment of a single cord unit;
+    # the slider is the two-unit total
+    ("double_cord_blood", ("single cord unit", "total of two units", "single-unit threshold")),
+    # Bittencourt 2002 studied HLA-identical sibling marrow, not haploidentical marrow
+    ("haploidentical_marrow", ("sibling-marrow threshold", "borrowed", "haploidentical")),
+]
+
+
+@pytest.mark.parametrize(("source", "labels"), BORROWED_THRESHOLDS)
+def test_a_borrowed_low_dose_threshold_is_labelled_as_borrowed(source, labels):
+    from widgets import science
+
+    g = science.GRAFT_CD34_DOSES[source]
+    warning = science.low_dose_warning(source, g.minimum)
+    assert warning is not None
+    for words in labels:
+        assert words in warning, (source, words, warning)
+    about = lesson_data("01-aplastic-anemia")["explorers"]["aplastic.engraftment"]["about"]
+    assert "single-unit threshold" in about and "borrows the sibling-marrow threshold" in about

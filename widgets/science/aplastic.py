@@ -338,8 +338,9 @@ GRAFT_CD34_DOSES: dict[str, GraftDose] = {
             "post-transplant cyclophosphamide"
         ),
         warning_note=(
-            "in 212 sibling marrow grafts, 3 x10^6/kg or more sped the recovery of every "
-            "blood count"
+            "this is a sibling-marrow threshold, borrowed: no threshold for haploidentical "
+            "marrow is in the course's sources. In 212 sibling marrow grafts, 3 x10^6/kg or "
+            "more sped the recovery of every blood count"
         ),
     ),
 }
