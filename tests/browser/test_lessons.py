@@ -493,6 +493,28 @@ def _next_slide(page) -> bool:
     return False
 
 
+def check_quiz_on_slide(page, problems) -> bool:
+    """The quiz's first question on its slide takes another answer, with the keyboard, and
+    its feedback changes."""
+    question = page.locator(".course-quiz .course-quiz-question").first
+    feedback = question.locator(".quiz-feedback")
+    before = feedback.inner_text()
+    question.locator(
+        ".quiz-input input[type=radio]:checked, .quiz-input input[type=radio]"
+    ).first.focus()
+    page.keyboard.press("ArrowDown")
+    try:
+        page.wait_for_function(
+            "(b) => { const f = document.querySelector('.course-quiz .quiz-feedback');"
+            " return !!f && f.textContent.trim() && f.textContent !== b; }",
+            arg=before,
+            timeout=STEP_TIMEOUT_MS,
+        )
+    except Exception:
+        problems.append("the quiz on its slide gave no new feedback for another answer")
+    return True
+
+
 def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
     """Present the lesson with the slides key at 1280x720 and walk every slide: no code or
     execution count, text at 24 px, nothing past the screen; each explorer answers a
@@ -532,8 +554,7 @@ def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
                     except Exception:
                         problems.append(f"{where}: {explorer_id}: {pressed} changed nothing")
                 if now["quiz"] and not quiz_answered:
-                    quiz_answered = True
-                    check_quizzes(page, problems)
+                    quiz_answered = check_quiz_on_slide(page, problems)
             if not _next_slide(page):
                 break
         missing = sorted(set(explorer_ids) - shown_explorers)
