@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml tools/course_env.py $(wildcard share/jupyter/voila/templates/stemcell-course/*)
+$(STAMP): requirements.txt pyproject.toml tools/course_env.py $(wildcard share/jupyter/voila/templates/stemcell-course/*) $(wildcard share/jupyter/lab/settings/overrides.d/*)
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "The course needs Python 3.11 or newer; found %d.%d. Run: make PYTHON=python3.11 ..." % v[:2])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt

@@ -1,10 +1,11 @@
-"""Every lesson can be shown as slides (jupyterlab_rise): the slide metadata of every cell.
+"""Every lesson can be shown as slides (jupyterlab-slideshow): the slide metadata of every cell.
 
 The lessons are found by listing ``lessons/``, so a lesson added later is checked
 with no edit here. The rules (course standard, "Teachers"):
 
-* every cell carries an explicit ``slideshow.slide_type`` (RISE shows a cell without
-  one on the previous slide, which is how slides get crowded by accident);
+* every cell carries an explicit ``slideshow.slide_type`` that jupyterlab-slideshow
+  shows as meant (it never shows a ``-`` cell: ``tools/slides.py``), and the notebook
+  carries the slides' look (code inputs hidden, text at 24 px, scrolling boxes);
 * the first cell opens a slide;
 * an explorer is on its own slide: its cell opens a ``slide``, holds that explorer
   and nothing else, and no other visible code shares the slide;
@@ -16,16 +17,20 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from widgets.ui.explorer import all_explorers, explorers_for
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import slides
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
-#: Slide types that start a new slide (RISE: a horizontal or a vertical one).
+#: Slide types that start a new slide (a horizontal or a vertical one).
 NEW_SLIDE = {"slide", "subslide"}
 
 
@@ -174,3 +179,44 @@ def test_the_rules_catch_a_crowded_slide():
     assert _explorers_in(cells[2], known) == ["JourneyExplorer"]
     assert _slides(cells) == [[0], [1, 2, 3]]
     assert _is_helper(cells[3])
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_the_lesson_is_laid_out_for_the_slideshow(path: Path):
+    """Check cells and their lead-ins skipped, predict questions on their own slide, no
+    ``-`` cell (never shown), the slides' look in the notebook: `tools/slides.py apply`."""
+    problems = slides.layout_problems(json.loads(path.read_text(encoding="utf-8")))
+    assert not problems, f"{path.name} (run `python tools/slides.py apply`):\n" + "\n".join(
+        problems
+    )
+
+
+def test_the_layout_rules_catch_what_the_slideshow_would_hide_or_show():
+    cells = [
+        {
+            "cell_type": "markdown",
+            "metadata": {"slideshow": {"slide_type": "slide"}},
+            "source": "# T",
+        },
+        {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "-"}}, "source": "x"},
+        {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "-"}}, "source": "## S"},
+        {
+            "cell_type": "markdown",
+            "metadata": {"slideshow": {"slide_type": "slide"}},
+            "source": "y",
+        },
+        {
+            "cell_type": "code",
+            "metadata": {"slideshow": {"slide_type": "-"}},
+            "source": "# NBVAL_CHECK_OUTPUT\nf()",
+        },
+        {
+            "cell_type": "code",
+            "metadata": {"slideshow": {"slide_type": "fragment"}},
+            "source": 'lesson.questions("a", "predict")',
+        },
+    ]
+    assert slides.wanted_types(cells) == ["slide", "fragment", "slide", "skip", "skip", "subslide"]
+    problems = slides.layout_problems({"cells": cells, "metadata": {}})
+    assert "cell 1 has slide type '-': the slideshow never shows it" in problems
+    assert any("jupyterlab-fonts" in p for p in problems)

@@ -136,6 +136,20 @@ def install_page_config(prefix: Path) -> Path:
     return target
 
 
+#: JupyterLab settings the course adds (keeping the user's own overrides.json): the slides'
+#: key, Alt+R, which starts the slideshow at the first slide, full screen.
+LAB_OVERRIDES = ROOT / "share" / "jupyter" / "lab" / "settings" / "overrides.d"
+
+
+def install_lab_overrides(prefix: Path) -> Path:
+    """Copy the course's ``overrides.d`` files into the environment's JupyterLab settings."""
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d"
+    target.mkdir(parents=True, exist_ok=True)
+    for source in LAB_OVERRIDES.glob("*.json"):
+        shutil.copy2(source, target / source.name)
+    return target
+
+
 def _canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
@@ -279,6 +293,7 @@ def build_kernel(venv: Path, prefix: Path) -> None:
     spec.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"+ installed the Voila template at {install_voila_template(prefix)}", flush=True)
     print(f"+ lab extensions the pages skip: {install_page_config(prefix)}", flush=True)
+    print(f"+ JupyterLab settings of the course: {install_lab_overrides(prefix)}", flush=True)
 
 
 PIN_HEADER = (

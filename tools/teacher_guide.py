@@ -50,14 +50,15 @@ what the learners see.
 
 ## Before the class
 
-* **Slides.** Every lesson is also a slide deck (JupyterLab's RISE extension is
-  part of the course environment): open the lesson, run all cells, then press
-  <kbd>Alt</kbd>+<kbd>R</kbd> or the *Render as Reveal Slideshow* button in the
-  notebook's toolbar.
-  Each explorer has a slide of its own; helper code stays off the slides.
-* **Projector look.** Add `course.presentation()` on the line after the imports
-  in the lesson's first code cell (the cell says where) and run the lesson: every
-  figure gets large fonts, thick lines and high contrast, and the controls grow.
+* **Slides.** Every lesson is also a slide deck, inside JupyterLab itself (the
+  jupyterlab-slideshow extension is part of the course environment), so the explorers
+  stay live: open the lesson, *Run → Run All Cells*, then press <kbd>Alt</kbd>+<kbd>R</kbd>
+  (first slide, full screen). <kbd>Space</kbd> goes on, <kbd>Shift</kbd>+<kbd>Space</kbd>
+  back, <kbd>Esc</kbd> ends. Each explorer and each *Predict* question has a slide of its
+  own; no code is shown; the checks the tests compare stay off the slides.
+* **Projector look.** Tick *Projector* beside any explorer's *Reset* button (JupyterLab
+  or an app), or add `?projector=1` to an app's or the static site's address: lesson
+  text and tables at 24 px, larger explorers and figures.
 * **Without code.** `make app` (or the Voila badge in the README) shows a lesson
   as an app: text, explorers and quiz, no code cells.
 * **Without a kernel.** `make site` builds a static copy of the course in

@@ -197,7 +197,9 @@ def lesson_main_path(lesson_id: str, *, explorers: bool = True) -> MainPath:
                 break
             path.words["text"] += count_words(_markdown_text(source))
             continue
-        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "skip":
+        # Helper code is off the main path; a checked cell is off the slides only.
+        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if slide_type == "skip" and "NBVAL_CHECK_OUTPUT" not in source:
             continue
         call = _call(source.replace("# NBVAL_CHECK_OUTPUT", ""))
         func = call.func if call else None

@@ -53,7 +53,13 @@ HOW_TO_GET_CHROMIUM = (
 )
 #: How Voila must run the lessons: with the course's offline template (Voila's own
 #: "lab" template asks cdn.jsdelivr.net for an icon font).
-VOILA_SETTINGS = {"template": "stemcell-course"}
+#: The slideshow and its fonts extension are JupyterLab's only: in Voila's page they fail.
+VOILA_SETTINGS = {
+    "template": "stemcell-course",
+    "extension_denylist": json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))[
+        "VoilaConfiguration"
+    ]["extension_denylist"],
+}
 COURSE_DATA_DIR = ROOT / "share" / "jupyter"
 #: JupyterLab user settings for a test run: no news or update pop-ups, no autosave.
 LAB_SETTINGS = {
@@ -257,7 +263,11 @@ class LabServer:
             "--ServerApp.ip=127.0.0.1",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
-            *(f"--VoilaConfiguration.{key}={value}" for key, value in VOILA_SETTINGS.items()),
+            *(
+                f"--VoilaConfiguration.{key}={item}"
+                for key, value in VOILA_SETTINGS.items()
+                for item in (value if isinstance(value, list) else [value])
+            ),
             # The server asks no other host either: no news feed, no extension index.
             "--LabApp.news_url=None",
             "--LabApp.extension_manager=readonly",

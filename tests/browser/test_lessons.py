@@ -438,6 +438,212 @@ def screenshot_lesson(page, lesson, explorer_ids, folder: Path, prefix: str) -> 
         page.set_viewport_size(VIEWPORT)
 
 
+#: The slideshow (jupyterlab-slideshow): the key the README and the teacher guide give.
+SLIDES_KEY = "Alt+r"
+PRESENTING = "body[data-jp-deck-mode='presenting']"
+SLIDE_TEXT_PX = 24
+#: What the slide on screen shows: its cells, code or prompts, text under 24 px, whether it
+#: runs past the screen, its explorers and quiz.
+SLIDE_JS = (
+    """
+() => {
+  const SMALLEST = 24;
+  const notebook = document.querySelector('.jp-Deck .jp-Notebook');
+  const cells = Array.from(notebook.querySelectorAll('.jp-Cell'));
+  const shown = cells.filter((c) => c.matches('.jp-deck-mod-onscreen.jp-deck-mod-visible'));
+  const visible = (n) => {
+    const r = n.getBoundingClientRect();
+    return r.height > 0 && r.width > 0;
+  };
+  const inShown = (selector) => shown.flatMap((c) => Array.from(c.querySelectorAll(selector)));
+  const code = inShown('.jp-CodeCell .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt')
+    .filter(visible).length;
+  const small = inShown('p, li, td, th, summary, h1, h2, h3, label, .widget-html-content')
+    .filter((n) => !n.closest('.course-explorer') && visible(n) && n.textContent.trim()
+      && parseFloat(getComputedStyle(n).fontSize) < SMALLEST)
+    .map((n) => n.textContent.trim().slice(0, 30) + ' (' + getComputedStyle(n).fontSize + ')');
+  const boxes = shown.map((c) => c.getBoundingClientRect());
+  const top = Math.min(...boxes.map((r) => r.top));
+  const span = boxes.length ? Math.max(...boxes.map((r) => r.bottom)) - top : 0;
+  const wide = shown.filter((c) => c.scrollWidth > c.clientWidth + 1).length;
+  return {
+    cells: shown.map((c) => cells.indexOf(c)),
+    active: cells.findIndex((c) => c.classList.contains('jp-mod-active')),
+    code, small: small.slice(0, 3), span: Math.round(span), room: notebook.clientHeight, wide,
+    explorers: inShown('.course-explorer').map((e) => e.dataset.explorer),
+    quiz: inShown('.course-quiz').length,
+  };
+}
+"""
+).replace("SMALLEST = 24", f"SMALLEST = {SLIDE_TEXT_PX}")
+
+
+def _next_slide(page) -> bool:
+    """The slideshow's next step (down, else forward) with its on-screen remote; False at
+    the end. (The keyboard's Space does the same; after a key in an explorer's control the
+    focus is the control's, as it should be.)"""
+    for direction in ("down", "forward"):
+        button = page.locator(
+            f".jp-Deck-Remote .jp-deck-mod-direction-{direction}:not(.jp-mod-disabled)"
+        )
+        if button.count():
+            button.first.click()
+            page.wait_for_timeout(150)
+            return True
+    return False
+
+
+def check_quiz_on_slide(page, problems) -> bool:
+    """The quiz's first question on its slide takes another answer, with the keyboard, and
+    its feedback changes."""
+    question = page.locator(".course-quiz .course-quiz-question").first
+    feedback = question.locator(".quiz-feedback")
+    before = feedback.inner_text()
+    question.locator(
+        ".quiz-input input[type=radio]:checked, .quiz-input input[type=radio]"
+    ).first.focus()
+    page.keyboard.press("ArrowDown")
+    try:
+        page.wait_for_function(
+            "(b) => { const f = document.querySelector('.course-quiz .quiz-feedback');"
+            " return !!f && f.textContent.trim() && f.textContent !== b; }",
+            arg=before,
+            timeout=STEP_TIMEOUT_MS,
+        )
+    except Exception:
+        problems.append("the quiz on its slide gave no new feedback for another answer")
+    return True
+
+
+def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
+    """Present the lesson with the slides key at 1280x720 and walk every slide: no code or
+    execution count, text at 24 px, nothing past the screen; each explorer answers a
+    keyboard step on its slide; the quiz answers. Returns the number of slides."""
+    page.set_viewport_size(SCREEN)
+    slides, shown_explorers, quiz_answered = 0, set(), False
+    try:
+        page.locator(".jp-NotebookPanel .jp-Cell").nth(2).click()
+        page.keyboard.press("Escape")
+        page.keyboard.press(SLIDES_KEY)
+        page.wait_for_selector(PRESENTING, state="attached", timeout=10_000)
+        settle(page)
+        seen = None
+        for _step in range(200):
+            now = page.evaluate(SLIDE_JS)
+            if _step == 0:
+                problems.check(now["active"] == 0, f"the slideshow starts at cell {now['active']}")
+            if now["cells"] != seen:
+                seen = now["cells"]
+                slides += 1
+                where = f"slide {slides} (cells {now['cells']})"
+                settle(page)
+                page.screenshot(path=str(folder / f"{lesson}-slide-{slides:02d}.png"))
+                problems.check(not now["code"], f"{where}: shows code or an execution count")
+                problems.check(not now["small"], f"{where}: text under 24 px: {now['small']}")
+                problems.check(
+                    now["span"] <= now["room"] and not now["wide"],
+                    f"{where}: {now['span']} px tall (room {now['room']} px) or too wide",
+                )
+                for explorer_id in now["explorers"]:
+                    shown_explorers.add(explorer_id)
+                    before = explorer_state(page, explorer_id)
+                    problems.check(before["hasFigure"], f"{where}: {explorer_id} not drawn")
+                    pressed = step_main_control(page, explorer_id)
+                    try:
+                        wait_for_change(page, explorer_id, before, CHANGES, STEP_TIMEOUT_MS)
+                    except Exception:
+                        problems.append(f"{where}: {explorer_id}: {pressed} changed nothing")
+                if now["quiz"] and not quiz_answered:
+                    quiz_answered = check_quiz_on_slide(page, problems)
+            if not _next_slide(page):
+                break
+        missing = sorted(set(explorer_ids) - shown_explorers)
+        problems.check(not missing, f"explorers on no slide: {missing}")
+        problems.check(quiz_answered, "the quiz is on no slide")
+    finally:
+        page.evaluate("() => document.querySelector('.jp-Deck .jp-Cell.jp-mod-active')?.focus()")
+        page.keyboard.press("Escape")  # the slideshow's own key to stop
+        page.wait_for_selector(PRESENTING, state="detached", timeout=10_000)
+        page.set_viewport_size(VIEWPORT)
+    print(f"{lesson}: {slides} slide steps")
+    return slides
+
+
+#: In the projector look: lesson text size, text wider than its box, and per explorer the
+#: figure's title cut at the figure's edge.
+PROJECTOR_JS = """
+(ids) => {
+  const text = document.querySelector('.jp-RenderedMarkdown p, #rendered_cells p, main p');
+  const wide = Array.from(document.querySelectorAll(
+      '.jp-RenderedHTMLCommon, .site-markdown, .course-quiz, main table'))
+    .filter((n) => n.offsetParent !== null && n.scrollWidth > n.clientWidth + 1)
+    .map((n) => n.textContent.trim().slice(0, 40));
+  const titles = ids.filter((id) => {
+    const plot = document.querySelector(".course-explorer[data-explorer='" + id + "'] .cx-plot");
+    const title = plot && plot.querySelector('.gtitle');
+    if (!title) return false;
+    const p = plot.getBoundingClientRect(), t = title.getBoundingClientRect();
+    return t.left < p.left - 1 || t.right > p.right + 1;
+  });
+  return {on: document.documentElement.classList.contains('course-projector'),
+          text: text ? parseFloat(getComputedStyle(text).fontSize) : 0, wide, titles};
+}
+"""
+
+
+def check_projector(
+    page, lesson, explorer_ids, problems, folder: Path, prefix: str, *, switch: bool = True
+) -> None:
+    """The projector look (the switch in an explorer, or ?projector=1 already in the address):
+    lesson text at 24 px, figures redrawn larger, nothing cut, each explorer's figure and
+    main control on one 1280x720 screen."""
+    page.set_viewport_size(SCREEN)
+    try:
+        first = explorer_selector(explorer_ids[0])
+        if switch:
+            page.locator(first).scroll_into_view_if_needed()
+            page.locator(f"{first} .cx-projector input").click()
+        page.wait_for_function(
+            "(ss) => ss.every((s) => document.querySelector(s + ' .cx-plot')"
+            "?.dataset.projector === 'yes')",
+            arg=[explorer_selector(e) for e in explorer_ids],
+            timeout=STEP_TIMEOUT_MS,
+        )
+        found = page.evaluate(PROJECTOR_JS, explorer_ids)
+        problems.check(found["on"], "projector look: the page did not switch")
+        problems.check(found["text"] >= SLIDE_TEXT_PX, f"projector look: text {found['text']} px")
+        problems.check(not found["wide"], f"projector look: text cut or too wide: {found['wide']}")
+        problems.check(not found["titles"], f"projector look: titles cut: {found['titles']}")
+        for explorer_id in explorer_ids:
+            selector = explorer_selector(explorer_id)
+            page.locator(selector).evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            settle(page)
+            one_screen = page.evaluate(
+                "(s) => { const r = document.querySelector(s); const m = r.querySelector("
+                "'[data-control=\"' + r.dataset.main + '\"]').getBoundingClientRect();"
+                " const p = r.querySelector('.cx-plot').getBoundingClientRect();"
+                " return Math.max(m.bottom, p.bottom) - Math.min(m.top, p.top); }",
+                selector,
+            )
+            problems.check(
+                one_screen <= SCREEN["height"],
+                f"projector look: {explorer_id}: figure and main control span {one_screen:.0f} px",
+            )
+            cut = page.evaluate(CUT_JS, selector)
+            problems.check(not cut, f"projector look: {explorer_id}: text cut: {cut}")
+            page.screenshot(path=str(folder / f"{lesson}-{prefix}-projector-{explorer_id}.png"))
+        if switch:
+            page.locator(first).scroll_into_view_if_needed()
+            page.locator(f"{first} .cx-projector input").click()
+            problems.check(
+                not page.evaluate(PROJECTOR_JS, [])["on"], "projector look: did not switch off"
+            )
+    except Exception as error:  # a time-out: say so, and let the rest of the lesson run
+        problems.append(f"projector look: {str(error).splitlines()[0]}")
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
 class _Stop(Exception):
     """A step the rest of a lesson's test depends on did not complete."""
 
@@ -514,6 +720,8 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             f"{kernel_ids(lab_server)} after",
         )
         check_reloaded(page, first, current, problems)
+        check_projector(page, lesson, explorer_ids, problems, screenshots, "lab")
+        check_slides(page, lesson, explorer_ids, problems, screenshots)
         check_kernel_agrees(page, lab_server, explorer_ids, problems)
         check_restart(page, explorer_ids, problems)
         # Close the notebook's tab: nothing may log an error on the way out.
@@ -565,6 +773,7 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_controls_answer(page, explorer_ids, problems, every_control=True)
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
+        check_projector(page, lesson, explorer_ids, problems, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
         page.screenshot(path=str(screenshots / f"{lesson}-voila-page.png"), full_page=True)
@@ -624,6 +833,10 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         print(f"{lesson}: {words} words on the static site's main path")
         most = wordcount.MAX_MAIN_PATH_WORDS
         problems.check(words <= most, f"{words} words outside the folds (at most {most})")
+        # The projector look from the address, as a teacher links it.
+        page.goto((static_site / f"{lesson}.html").as_uri() + "?projector=1")
+        page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+        check_projector(page, lesson, explorer_ids, problems, screenshots, "site", switch=False)
         problems.extend(f"static site: JavaScript error: {e}" for e in watch.errors)
         foreign = [u for u in watch.requests if not u.startswith(("file:", "data:", "blob:"))]
         problems.check(not foreign, f"static site: requests beyond the files: {foreign[:3]}")

@@ -63,6 +63,30 @@ function plotlyFor(model) {
   return globalThis[PLOTLY];
 }
 
+// -- the projector look of the whole page: a switch in every explorer, or ?projector=1 -----
+// Larger lesson text and tables (explorer.css), larger explorers, larger figure text.
+const PROJECTOR = "course-projector";
+const projectorOn = () => document.documentElement.classList.contains(PROJECTOR);
+function setProjector(on) {
+  document.documentElement.classList.toggle(PROJECTOR, on);
+  document.dispatchEvent(new Event(PROJECTOR));
+}
+if (/[?&]projector=(1|on|yes|true)(&|$)/.test(globalThis.location?.search || "")) setProjector(true);
+
+// A figure for the projector: its text 1.4 times as large (at least 16 px), lines thicker.
+function projected(node, key = "") {
+  if (Array.isArray(node)) return node.map((item) => projected(item, key));
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [name, value] of Object.entries(node)) {
+    const number = typeof value === "number";
+    if (number && name === "size" && /font$/.test(key)) out[name] = Math.max(16, Math.round(value * 1.4));
+    else if (number && name === "width" && key === "line" && value > 0) out[name] = Math.max(3, value * 1.6);
+    else out[name] = projected(value, name);
+  }
+  return out;
+}
+
 // -- values, keys and ranges, exactly as widgets/ui/controls.py and tables.py --------------
 const same = (a, b) => a === b;
 
@@ -160,6 +184,9 @@ class ExplorerView {
     const top = make("div", { class: "cx-top" });
     const reset = make("button", { type: "button", class: "cx-reset", text: "Reset", title: "Every control back to its starting value" });
     reset.addEventListener("click", () => this.setAll({ ...spec.defaults }));
+    this.projector = make("input", { type: "checkbox", checked: projectorOn() });
+    this.projector.addEventListener("change", () => setProjector(this.projector.checked));
+    const projector = make("label", { class: "cx-projector", title: "Large text in the whole lesson, for a projector" }, [this.projector, document.createTextNode(" Projector")]);
     if (spec.scenarios.length) {
       const id = `${this.id}-scenario`;
       this.scenarioMenu = make("select", { id, class: "cx-scenario" }, [
@@ -170,10 +197,10 @@ class ExplorerView {
         const index = this.scenarioMenu.value;
         if (index !== "") this.setAll({ ...spec.scenarios[Number(index)][1] });
       });
-      top.append(make("label", { for: id, class: "cx-label", text: "Scenario (real cases)" }), reset);
+      top.append(make("label", { for: id, class: "cx-label", text: "Scenario (real cases)" }), projector, reset);
       controls.append(top, this.scenarioMenu);
     } else {
-      top.append(reset);
+      top.append(projector, reset);
       controls.append(top);
     }
     let checks = null;
@@ -335,16 +362,19 @@ class ExplorerView {
     const step = () => {
       const { figure, key, from } = this.next;
       this.next = null;
-      const layout = { ...figure.layout, autosize: true };
+      const big = projectorOn();
+      const layout = { ...(big ? projected(figure.layout) : figure.layout), autosize: true };
       delete layout.width;
       // The figure fills its column's width; its height is the figure's own, held by the
       // box too (a resize of the window must not shrink it to the box's minimum).
       if (layout.height) this.plot.style.height = `${layout.height}px`;
-      Promise.resolve(this.Plotly.react(this.plot, figure.data, layout, this.config)).then(() => {
+      const data = big ? projected(figure.data) : figure.data;
+      Promise.resolve(this.Plotly.react(this.plot, data, layout, this.config)).then(() => {
         // What the page shows, and whether the page's table or the kernel answered (the
         // browser suite and the benchmark read these).
         this.plot.dataset.key = key;
         this.plot.dataset.from = from;
+        this.plot.dataset.projector = big ? "yes" : "no";
         if (this.next) step();
         else this.painting = false;
       }, (error) => {
@@ -389,6 +419,13 @@ class ExplorerView {
     });
     on("change:view", () => this.draw());
     on("change:tables", () => this.draw());
+    const onProjector = () => {
+      this.projector.checked = projectorOn();
+      this.drawnKey = null; // drawn again in the new look
+      this.draw();
+    };
+    document.addEventListener(PROJECTOR, onProjector);
+    this.cleanups.push(() => document.removeEventListener(PROJECTOR, onProjector));
     if (this.spec.static) return;
     on("msg:custom", (message) => {
       if (message && message.type === "pong") {
