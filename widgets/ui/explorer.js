@@ -73,17 +73,38 @@ function setProjector(on) {
 }
 if (/[?&]projector=(1|on|yes|true)(&|$)/.test(globalThis.location?.search || "")) setProjector(true);
 
-// A figure for the projector: its text 1.4 times as large (at least 16 px), lines thicker.
+// A figure for the projector: the layout's text 1.25 times as large (at least 14 px), margins
+// grown with it, legends lower and free to wrap, a title no wider than the plot, thicker
+// lines. Words and notes drawn on the plot keep their size: they are placed to fit it.
+const BIG = 1.25;
 function projected(node, key = "") {
   if (Array.isArray(node)) return node.map((item) => projected(item, key));
   if (!node || typeof node !== "object") return node;
   const out = {};
   for (const [name, value] of Object.entries(node)) {
-    const number = typeof value === "number";
-    if (number && name === "size" && /font$/.test(key)) out[name] = Math.max(16, Math.round(value * 1.4));
-    else if (number && name === "width" && key === "line" && value > 0) out[name] = Math.max(3, value * 1.6);
-    else out[name] = projected(value, name);
+    if (name === "size" && typeof value === "number" && /font$/.test(key)) out[name] = Math.max(14, Math.round(value * BIG));
+    else if (name !== "entrywidth" && name !== "entrywidthmode") out[name] = projected(value, name);
   }
+  return out;
+}
+
+const projectedData = (data) =>
+  data.map((t) => (t.line && t.line.width > 0 ? { ...t, line: { ...t.line, width: Math.max(3, t.line.width * 1.5) } } : t));
+
+function projectedLayout(layout, width) {
+  const out = projected(layout);
+  if (layout.annotations) out.annotations = layout.annotations; // placed on the plot, to fit it
+  const margin = { l: 70, r: 20, t: 60, b: 60, ...(layout.margin || {}) };
+  out.margin = Object.fromEntries(Object.entries(margin).map(([k, v]) => [k, Math.round(v * (k === "b" ? 1.5 : BIG))]));
+  if (out.legend && out.legend.y < 0) out.legend = { ...out.legend, y: out.legend.y * 1.35 };
+  const title = out.title && out.title.text;
+  if (title) {
+    // about 0.55 em a character: the title's size so that it fits the width it has
+    const size = out.title.font && out.title.font.size ? out.title.font.size : 20;
+    const room = Math.max(200, width - 20);
+    out.title = { ...out.title, font: { ...(out.title.font || {}), size: Math.max(13, Math.min(size, Math.floor(room / (0.55 * title.length)))) } };
+  }
+  if (layout.height) out.height = Math.round(layout.height * 1.1);
   return out;
 }
 
@@ -363,12 +384,12 @@ class ExplorerView {
       const { figure, key, from } = this.next;
       this.next = null;
       const big = projectorOn();
-      const layout = { ...(big ? projected(figure.layout) : figure.layout), autosize: true };
+      const layout = { ...(big ? projectedLayout(figure.layout, this.plot.clientWidth) : figure.layout), autosize: true };
       delete layout.width;
       // The figure fills its column's width; its height is the figure's own, held by the
       // box too (a resize of the window must not shrink it to the box's minimum).
       if (layout.height) this.plot.style.height = `${layout.height}px`;
-      const data = big ? projected(figure.data) : figure.data;
+      const data = big ? projectedData(figure.data) : figure.data;
       Promise.resolve(this.Plotly.react(this.plot, data, layout, this.config)).then(() => {
         // What the page shows, and whether the page's table or the kernel answered (the
         // browser suite and the benchmark read these).
