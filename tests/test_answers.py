@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 from widgets import course
 from widgets.ui import answers
-from widgets.ui.answers import FORMAT, AnswersWidget, AnswerStore
+from widgets.ui.answers import FORMAT, AnswerStore
 from widgets.ui.assets import lesson_data, lesson_ids
 from widgets.ui.quiz import Quiz, feedback, plausible_range, read_answer
 
@@ -262,7 +262,9 @@ def test_the_record_names_options_by_id_and_the_course_version(tmp_path):
     assert "<script>" not in page.replace('<script type="application/json"', "")
     inside = page.split('id="stemcell-course-answers">')[1].split("</script>")[0]
     data = json.loads(inside)
-    assert data["format"] == FORMAT and data["lesson"] == LESSON and data["learner"] == "Ada <script>"
+    assert (
+        data["format"] == FORMAT and data["lesson"] == LESSON and data["learner"] == "Ada <script>"
+    )
     assert data["course_version"] == answers.course_version()
     assert data["answers"][choice["id"]] == {"choice": right}
     assert data["score"] == {"right": 1, "questions": len(quiz)}
