@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 import sys
 
 from tests.conftest import ROOT
@@ -83,6 +84,22 @@ def test_three_learners_and_a_damaged_file_become_the_lessons_table(tmp_path, ca
     assert cells[column - 1] == "1/2"  # Ada right, Bo's "twelve" not; Dee did not answer
     missed = page.split("most missed first")[1].splitlines()[2]
     assert missed.startswith("* Q") and "of" in missed
+
+
+def test_make_collect_runs_the_collection(tmp_path):
+    folder, _numeric, _choice = class_folder(tmp_path)
+    out = tmp_path / "tables"
+    run = subprocess.run(
+        ["make", "-s", "collect", f"HANDED_IN={folder}", f"COLLECTED={out}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (out / f"{LESSON}.md").is_file() and "skipped mail/cy.html" in run.stdout
+    refused = subprocess.run(["make", "-s", "collect"], cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0 and "make collect HANDED_IN=<folder>" in refused.stdout
 
 
 def test_a_learners_newer_record_replaces_the_older(tmp_path, capsys):

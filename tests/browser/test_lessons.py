@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -384,6 +385,96 @@ def check_quizzes(page, problems) -> None:
             problems.append(f"quiz question {index + 1}: no feedback after {how}")
 
 
+#: The lesson whose sessions also show that a learner's answers are kept (one lesson: a second
+#: run and a reopening take time), and what its learner writes.
+ANSWERS_LESSON = "00-introduction"
+WRITTEN = "Blood stem cells, sooner: about 12,5 days"
+KEPT_MS = 20_000
+RECORD_JSON = 'id="stemcell-course-answers">'
+
+
+def write_an_answer(page, problems) -> str:
+    """Write under the first guiding question: its model answer opens only then."""
+    item = page.locator(".course-questions .ca-item").first
+    item.scroll_into_view_if_needed()
+    model = item.locator(".ca-model")
+    problems.check(model.is_hidden(), "a model answer shows before anything was written")
+    item.locator("textarea").fill(WRITTEN)
+    item.locator("textarea").press("Tab")
+    try:
+        model.wait_for(state="visible", timeout=5_000)
+    except Exception:
+        problems.append("the model answer did not open once an answer was written")
+    return item.get_attribute("data-question")
+
+
+def check_answers_kept(page, question_id: str, problems, when: str, quiz: bool = True) -> None:
+    """The written answer is back in its box, and the first quiz answer with its feedback."""
+    try:
+        page.wait_for_function(
+            "([q, text]) => { const b = document.querySelector("
+            "`.ca-item[data-question='${q}'] textarea`); return !!b && b.value === text; }",
+            arg=[question_id, WRITTEN],
+            timeout=KEPT_MS,
+        )
+    except Exception:
+        problems.append(f"{when}: the learner's written answer is not in its box")
+    first = page.locator(".course-quiz .course-quiz-question").first
+    if quiz and not first.locator("input[type=radio]:checked").count():
+        problems.append(f"{when}: the first quiz answer is not kept")
+    if quiz and not first.locator(".quiz-feedback").inner_text().strip():
+        problems.append(f"{when}: the first quiz answer shows no feedback")
+
+
+def check_record(page, question_id: str, problems, where: str) -> None:
+    """Download my answers: an HTML page whose JSON names the chosen option by its id."""
+    from widgets.ui.assets import lesson_data
+
+    page.locator(".ca-name").fill("Ada")
+    page.locator(".ca-name").press("Tab")
+    try:
+        with page.expect_download(timeout=KEPT_MS) as download:
+            page.locator(".ca-download").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        data = json.loads(text.split(RECORD_JSON)[1].split("</script>")[0])
+    except Exception as error:
+        problems.append(f"{where}: no learner's record downloaded: {error}")
+        return
+    first = lesson_data(ANSWERS_LESSON)["quiz"][0]
+    problems.check(
+        (data["answers"].get(question_id) or {}).get("text") == WRITTEN
+        and data["learner"] == "Ada",
+        f"{where}: the record lacks the written answer or the name: {data['answers']}",
+    )
+    problems.check(
+        data["quiz"][0]["answer"] == first["choices"][0]["id"],
+        f"{where}: the record names the first quiz answer {data['quiz'][0]['answer']!r}, not "
+        f"its option's id {first['choices'][0]['id']!r}",
+    )
+    problems.check(bool(data["course_version"].get("package")), f"{where}: no course version")
+
+
+def answers_file_holds(server, question_id: str) -> bool:
+    path = server.root / "lessons" / "answers" / f"{ANSWERS_LESSON}.json"
+    for _ in range(40):
+        with contextlib.suppress(OSError, ValueError):
+            kept = json.loads(path.read_text(encoding="utf-8"))["answers"]
+            if (kept.get(question_id) or {}).get("text") == WRITTEN:
+                return True
+        time.sleep(0.25)
+    return False
+
+
+def screenshot_answers(page, folder: Path, prefix: str) -> None:
+    page.set_viewport_size(SCREEN)
+    try:
+        page.locator(".course-questions").first.evaluate("(e) => e.scrollIntoView()")
+        settle(page)
+        page.screenshot(path=str(folder / f"{ANSWERS_LESSON}-{prefix}-answers.png"))
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
 #: Glossary rows whose term and definition do not start on the same line (JupyterLab's
 #: styling of a definition list once put a definition beside the next term).
 GLOSSARY_ROWS_JS = """
@@ -497,6 +588,15 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             check_graft_switching(page, problems)
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
         check_quizzes(page, problems)
+        keeps = lesson == ANSWERS_LESSON
+        if keeps:
+            question = write_an_answer(page, problems)
+            problems.check(
+                answers_file_holds(lab_server, question),
+                "the written answer is not in the lesson's answers file (answers/)",
+            )
+            check_record(page, question, problems, "JupyterLab")
+            screenshot_answers(page, screenshots, "lab")
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
@@ -514,6 +614,8 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             f"{kernel_ids(lab_server)} after",
         )
         check_reloaded(page, first, current, problems)
+        if keeps:
+            check_answers_kept(page, question, problems, "after a page reload")
         check_kernel_agrees(page, lab_server, explorer_ids, problems)
         check_restart(page, explorer_ids, problems)
         # Close the notebook's tab: nothing may log an error on the way out.
@@ -525,6 +627,11 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         with contextlib.suppress(Exception):  # JupyterLab may ask to save or keep the kernel
             page.locator(".jp-Dialog").get_by_role("button", name="Discard").click(timeout=3_000)
         page.wait_for_timeout(1_500)
+        if keeps:  # reopened after the kernel restart and run again: the answers come back
+            with step(page, watch, problems, "reopening the lesson and running it again"):
+                open_notebook_in_lab(page, lab_server, notebook.name, workspace=f"again-{lesson}")
+                run_all_cells(page)
+            check_answers_kept(page, question, problems, "after a restart, closing and reopening")
         check_page_clean(watch, problems, "JupyterLab")
     except _Stop:
         pass
@@ -565,6 +672,13 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_controls_answer(page, explorer_ids, problems, every_control=True)
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
+        if lesson == ANSWERS_LESSON:  # kept in the browser: a reload brings them back
+            question = write_an_answer(page, problems)
+            screenshot_answers(page, screenshots, "voila")
+            page.reload()
+            with step(page, watch, problems, "Voila to render the lesson again after a reload"):
+                page.wait_for_selector(".course-questions textarea", timeout=180_000)
+            check_answers_kept(page, question, problems, "Voila, after a reload", quiz=False)
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
         page.screenshot(path=str(screenshots / f"{lesson}-voila-page.png"), full_page=True)
@@ -624,6 +738,15 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         print(f"{lesson}: {words} words on the static site's main path")
         most = wordcount.MAX_MAIN_PATH_WORDS
         problems.check(words <= most, f"{words} words outside the folds (at most {most})")
+        if lesson == ANSWERS_LESSON:  # kept in the browser; the record downloads
+            question = write_an_answer(page, problems)
+            radio = page.locator(".course-quiz .quiz-input input[type=radio]").first
+            radio.check()
+            page.reload()
+            page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+            check_answers_kept(page, question, problems, "static site, after a reload")
+            screenshot_answers(page, screenshots, "site")
+            check_record(page, question, problems, "the static site")
         problems.extend(f"static site: JavaScript error: {e}" for e in watch.errors)
         foreign = [u for u in watch.requests if not u.startswith(("file:", "data:", "blob:"))]
         problems.check(not foreign, f"static site: requests beyond the files: {foreign[:3]}")
