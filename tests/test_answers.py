@@ -162,9 +162,14 @@ def test_the_teachers_switch(monkeypatch):
     try:
         assert course.Lesson(LESSON).questions("journey").spec["reveal"] == "hide"
     finally:
-        course.model_answers("after")
+        answers._reveal.clear()
     with pytest.raises(ValueError, match="model answers must be one of after, hide, show"):
         course.model_answers("never")
+    monkeypatch.setenv("COURSE_MODEL_ANSWERS", "show")
+    assert course.Lesson(LESSON).questions("journey").spec["reveal"] == "show"
+    monkeypatch.setenv("COURSE_MODEL_ANSWERS", "sometimes")
+    with pytest.raises(ValueError, match="COURSE_MODEL_ANSWERS must be one of after, hide, show"):
+        course.Lesson(LESSON).questions("journey")
     source = FRONT_END.read_text(encoding="utf-8")
     assert 'get("model-answers")' in source and "sessionStorage" in source
 

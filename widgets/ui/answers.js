@@ -155,7 +155,9 @@ class AnswersView {
     this.model = model;
     this.spec = model.get("spec");
     this.lesson = this.spec.lesson || "";
-    this.inLab = !!document.querySelector(".jp-LabShell, #main.jp-NotebookShell");
+    // JupyterLab (or Notebook 7), not Voila (whose page is a lab shell too, on a server
+    // folder the whole class shares) nor the static site.
+    this.inLab = !!document.querySelector(".jp-LabShell, .jp-NotebookShell") && !document.querySelector("#rendered_cells");
     this.reveal = teacherSwitch(this.spec);
     this.drawn = {};
     const quiz = this.spec.kind === "quiz";

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -32,23 +33,32 @@ _HERE = Path(__file__).parent
 FIELDS = {"text", "choice", "typed", "at"}
 LONGEST = 20_000
 REVEAL = ("after", "hide", "show")
-_reveal = {"now": os.environ.get("COURSE_MODEL_ANSWERS", "after")}
+_reveal: dict[str, str] = {}
 
 
-def model_answers(when: str) -> None:
+def model_answers(when: str | None = None) -> str:
     """The teacher's switch: ``"hide"`` every model answer (during class), ``"show"`` them
-    all, or ``"after"`` (the default) a learner has written an answer. The page's address
-    overrides it: ``?model-answers=hide``; so does ``COURSE_MODEL_ANSWERS`` for a server."""
-    if when not in REVEAL:
-        raise ValueError(f"model answers must be one of {', '.join(REVEAL)}; got {when!r}")
-    _reveal["now"] = when
+    all, or ``"after"`` (the default) a learner has written an answer; returns the setting.
+    Without ``when``: the one set, else ``COURSE_MODEL_ANSWERS`` (for a whole server). The
+    page's address overrides both: ``?model-answers=hide``."""
+    allowed = ", ".join(REVEAL)
+    if when is not None:
+        if when not in REVEAL:
+            raise ValueError(f"model answers must be one of {allowed}; got {when!r}")
+        _reveal["now"] = when
+    now = _reveal.get("now") or os.environ.get("COURSE_MODEL_ANSWERS", "after")
+    if now not in REVEAL:
+        raise ValueError(f"COURSE_MODEL_ANSWERS must be one of {allowed}; got {now!r}")
+    return now
 
 
 @functools.cache
 def course_version() -> dict[str, str]:
     """The course's version: its package version and git commit (where there is one)."""
     root = _HERE.parents[1]
-    version = {"package": "0.1.0"}
+    version = {"package": "unknown"}
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        version["package"] = importlib.metadata.version("stemcell-course")
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
@@ -145,7 +155,7 @@ class AnswersWidget(anywidget.AnyWidget):
 
     def __init__(self, store: AnswerStore | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("spec", {})
-        kwargs["spec"] = {**kwargs["spec"], "reveal": _reveal["now"], "version": course_version()}
+        kwargs["spec"] = {**kwargs["spec"], "reveal": model_answers(), "version": course_version()}
         super().__init__(**kwargs)
         self.store = store
         self.restoring = False
