@@ -472,6 +472,9 @@ def screenshot_answers(page, folder: Path, prefix: str) -> None:
         page.locator(".course-questions").first.evaluate("(e) => e.scrollIntoView()")
         settle(page)
         page.screenshot(path=str(folder / f"{ANSWERS_LESSON}-{prefix}-answers.png"))
+        page.locator(".ca-record").evaluate("(e) => e.scrollIntoView({block: 'center'})")
+        settle(page)
+        page.screenshot(path=str(folder / f"{ANSWERS_LESSON}-{prefix}-record.png"))
     finally:
         page.set_viewport_size(VIEWPORT)
 
