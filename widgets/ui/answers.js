@@ -142,7 +142,7 @@ export function record(spec, all, now = new Date().toISOString()) {
   const notes = written.map((q) => `<dt>${escape(q.label)}. ${escape(q.question)}</dt><dd>${escape(q.answer) || "<i>(not answered)</i>"}</dd>`);
   const version = Object.entries(spec.version || {}).map(([k, v]) => `${k} ${v}`).join(", ");
   const json = JSON.stringify(data, null, 1).replace(/</g, "\\u003c");
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(data.title)}: answers</title></head><body>
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(data.title)}: answers</title><style>body{font-family:system-ui,sans-serif;max-width:980px;margin:1em auto;padding:0 1em}table{border-collapse:collapse}td,th{padding:3px 8px;text-align:left;vertical-align:top}dt{font-weight:600;margin-top:8px}</style></head><body>
 <h1>${escape(data.title)}</h1><p>Answers of <b>${escape(data.learner || "(no name given)")}</b>, saved ${escape(now)}; course version ${escape(version)}.</p>
 <h2>Quiz: ${data.score.right} of ${data.score.questions} right</h2><table border="1"><tr><th>Question</th><th>Answer</th><th></th></tr>${rows.join("")}</table>
 <h2>Written answers</h2><dl>${notes.join("")}</dl>
