@@ -66,12 +66,12 @@ def test_three_learners_and_a_damaged_file_become_the_lessons_table(tmp_path, ca
     quiz = lesson_data(LESSON)["quiz"]
     assert rows[0] == ["learner", *(q["id"] for q in quiz), "score", "file"]
     by_name = {row[0]: row for row in rows[1:]}
-    assert set(by_name) == {"Ada", "Bo", f"{LESSON}"}  # the answers file has no name: its own
+    assert set(by_name) == {"Ada", "Bo", f"dee/{LESSON}"}  # an answers file: named by its path
     column = 1 + quiz.index(numeric)
     assert by_name["Ada"][column] == f"{numeric['answer']} {numeric['unit']} ✔"
     assert by_name["Bo"][column] == "twelve ✘"  # kept as typed, not right
     assert by_name["Ada"][-2] == str(len(quiz)) and by_name["Bo"][-2] == "0"
-    assert by_name[LESSON][-2] == "1"
+    assert by_name[f"dee/{LESSON}"][-2] == "1"
     first = 1 + quiz.index(choice[0])
     assert by_name["Bo"][first].endswith("✘") and by_name["Bo"][first].split()[0] in {
         c["id"] for c in choice[0]["choices"]

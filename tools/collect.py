@@ -90,7 +90,10 @@ def collect(folder: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[str, s
         except (ValueError, OSError) as error:
             skipped.append((name, str(error)))
             continue
-        learner = str(data.get("learner") or "").strip() or path.stem
+        # The name typed under the quiz, else the file's path (a learner's own answers file
+        # is <lesson>.json: keep each in a folder named after the learner).
+        typed = data.get("learner") or (data["answers"].get("learner") or {}).get("text")
+        learner = str(typed or "").strip() or str(Path(name).with_suffix(""))
         data["file"] = name
         kept = lessons.setdefault(data["lesson"], {})
         if learner in kept:

@@ -102,8 +102,9 @@ ANSWERS = """\
   answers*: a web page (`<lesson>-answers.html`) with their written answers, their quiz
   answers (each chosen option named by its id), the score and the course's version (its
   git commit), readable in any browser, with the same data as JSON inside. They hand it
-  in by upload, e-mail or a shared folder. On a hub, the files in `lessons/answers/` can
-  be collected the same way.
+  in by upload, e-mail or a shared folder. A learner's own `lessons/answers/<lesson>.json`
+  (on a hub, from their home) can be collected too: put each in a folder named after the
+  learner, unless they typed their name under the quiz.
 * **Collecting.** Put the handed-in files in one folder (subfolders are fine) and run
   `make collect HANDED_IN=<folder>` (or `python tools/collect.py <folder>`). It writes,
   per lesson, `build/collected/<lesson>.md` (who answered what, right or not, each
