@@ -455,6 +455,22 @@ def check_record(page, question_id: str, problems, where: str) -> None:
     problems.check(bool(data["course_version"].get("package")), f"{where}: no course version")
 
 
+def check_teachers_switch(page, path: Path, problems) -> None:
+    """?model-answers=hide hides even the model answer of a written answer, for the tab;
+    ?model-answers=show shows every one."""
+    models = page.locator(".course-questions .ca-model")
+    for asked, shown in (("hide", 0), ("", 0), ("show", None)):
+        page.goto(path.as_uri() + (f"?model-answers={asked}" if asked else ""))
+        page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+        visible = sum(models.nth(i).is_visible() for i in range(models.count()))
+        expected = models.count() if shown is None else shown
+        problems.check(
+            visible == expected and models.count() > 1,
+            f"the teacher's switch {asked or '(kept from hide)'}: {visible} model answers shown "
+            f"of {models.count()}, expected {expected}",
+        )
+
+
 def answers_file_holds(server, question_id: str) -> bool:
     path = server.root / "lessons" / "answers" / f"{ANSWERS_LESSON}.json"
     for _ in range(40):
@@ -766,6 +782,7 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
             check_answers_kept(page, question, problems, "static site, after a reload")
             screenshot_answers(page, screenshots, "site")
             check_record(page, question, problems, "the static site")
+            check_teachers_switch(page, static_site / f"{lesson}.html", problems)
         problems.extend(f"static site: JavaScript error: {e}" for e in watch.errors)
         foreign = [u for u in watch.requests if not u.startswith(("file:", "data:", "blob:"))]
         problems.check(not foreign, f"static site: requests beyond the files: {foreign[:3]}")
