@@ -98,7 +98,7 @@ clean:
 	rm -rf $(VENV) build .pytest_cache
 
 # -- Teachers and the cloud --------------------------------------------------------------
-.PHONY: guide app links hub-link
+.PHONY: guide app links hub-link collect
 APP_PORT ?= 8866
 
 ## The teacher guide, docs/teacher-guide.md, rendered from assets/lessons/*.toml.
@@ -120,6 +120,13 @@ APP_IP ?= 127.0.0.1
 app: setup
 	$(BIN)/python tools/voila_class.py --ip $(APP_IP) --port $(APP_PORT) \
 		--class-size $(CLASS_SIZE) --lesson $(LESSON) $(if $(TOKEN),--token $(TOKEN))
+
+## The class's handed-in answers as one table per lesson (build/collected/<lesson>.md, .csv):
+##   make collect HANDED_IN=path/to/folder   (COLLECTED=<folder> writes elsewhere)
+COLLECTED ?= build/collected
+collect: setup
+	@test -n "$(HANDED_IN)" || { echo "Say where the handed-in files are: make collect HANDED_IN=<folder>"; exit 1; }
+	$(BIN)/python tools/collect.py "$(HANDED_IN)" --out "$(COLLECTED)"
 
 ## Rewrite the README's Binder badges from public-address.toml (after a fork changes it).
 links:

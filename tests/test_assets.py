@@ -107,7 +107,7 @@ def test_rendered_blocks():
     refs = lesson.references()
     assert "Champlin RE" in refs.text and "doi:" in refs.text
     questions = lesson.questions("journey", "predict")
-    assert questions.text.startswith("Predict.") and "model answer" in questions._repr_html_()
+    assert questions.text.startswith("Predict.") and questions.spec["items"][0]["model_answer"]
     with pytest.raises(ValueError, match="section must be one of"):
         lesson.questions("nowhere")
     with pytest.raises(ValueError, match="stages must be among"):

@@ -5,9 +5,9 @@ temporary folder, then every page is checked: every lesson has its page and the
 course map links it; every explorer of the lesson is on its page with the grid of
 figures its front end switches between, its main control always among the live
 ones, and every entry is what the explorer itself draws (checked against the
-explorer run here); every quiz question shows its answers and feedback; one shared
-plotly.js; no widget state; and nothing is loaded from another host. The browser
-suite (tests/browser) opens every lesson page in Chromium and moves its explorers.
+explorer run here); every guiding and quiz question is there with its model answer
+or feedback; one shared plotly.js; no widget state; and nothing is loaded from another
+host. The browser suite (tests/browser) opens every lesson page in Chromium and moves its explorers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import re
 import subprocess
 import sys
 import tomllib
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -187,7 +186,7 @@ def test_no_page_loads_anything_from_another_host(site: Path, pages: list[Path])
                 assert not re.search(r"https?:|//cdn", text), f"{page.name}: inline script"
         for style in parsed.styles:
             assert "url(" not in style and "@import" not in style, f"{page.name}: {style[:80]}"
-    for extra in ("course.css", "course.js", static_site.EXPLORER_JS):
+    for extra in ("course.css", "course.js", static_site.EXPLORER_JS, static_site.ANSWERS_JS):
         text = (site / extra).read_text(encoding="utf-8")
         assert not re.search(r"https?:|url\(|@import", text), f"{extra} names a remote address"
 
@@ -254,25 +253,22 @@ def test_the_pages_figures_are_the_explorers_own(site: Path, lesson: Path):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
-def test_quizzes_are_readable_with_answers_and_feedback(site: Path, lesson: Path):
+def test_questions_and_quiz_take_answers_with_their_feedback(site: Path, lesson: Path):
+    """Every guiding question (with its model answer) and every quiz question (with the
+    feedback of every answer) is on the page, for answers.js to draw, grade and keep."""
     with (ROOT / "assets" / "lessons" / f"{lesson.stem}.toml").open("rb") as handle:
-        quiz = tomllib.load(handle).get("quiz", [])
-    text = unescape((site / f"{lesson.stem}.html").read_text(encoding="utf-8"))
-    parsed = parse(site / f"{lesson.stem}.html")
-    expected_details = 0
-    for q in quiz:
-        assert q["question"] in text
-        if q["kind"] == "choice":
-            for c in q["choices"]:
-                assert f"<summary>{c['text']}</summary>" in text
-                assert c["feedback"] in text
-            expected_details += len(q["choices"])
-        else:
-            assert f"<b>{q['answer']:g} {q['unit']}</b>" in text
-            for field in ("feedback_low", "feedback_right", "feedback_high"):
-                assert q[field] in text
-            expected_details += 1
-    assert parsed.details >= expected_details
+        data = tomllib.load(handle)
+    specs = [
+        json.loads(text)
+        for attrs, text in parse(site / f"{lesson.stem}.html").scripts
+        if "site-answers" in attrs.get("class", "")
+    ]
+    quizzes = [s for s in specs if s["kind"] == "quiz"]
+    assert len(quizzes) == 1 and quizzes[0]["items"] == data["quiz"]
+    assert quizzes[0]["lesson"] == lesson.stem and quizzes[0]["version"]["package"]
+    guiding = [item for s in specs if s["kind"] == "guiding" for item in s["items"]]
+    assert sorted(g["id"] for g in guiding) == sorted(g["id"] for g in data["guiding"])
+    assert all(g["model_answer"] and g["question"] for g in guiding)
 
 
 def test_every_local_link_lands(site: Path, pages: list[Path]):

@@ -12,8 +12,9 @@
   controls as fit the page (the main control always), so those controls move the
   figure and the sentence under it with no kernel; the rest stay at their starting
   values, marked as fixed;
-* every quiz readable: each choice opens its feedback (``<details>``), each numeric
-  question its answer, tolerance and reasoning;
+* every guiding question with a box for the learner's answer, and the quiz, drawn and
+  graded by the notebook's own front end (``widgets/ui/answers.js``): answers are kept in
+  the browser (localStorage) and the quiz downloads the learner's record;
 * ``teacher-guide.html`` from docs/teacher-guide.md;
 * one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and
   ``course.js``; no page loads anything from another host and no widget state is
@@ -51,8 +52,10 @@ PLOTLY_JS = "plotly.min.js"
 #: The explorers' own front end (widgets/ui/explorer.js) as a classic script: a page opened
 #: from a file (a USB stick) may not load ES modules.
 EXPLORER_JS = "explorer.js"
+ANSWERS_JS = "answers.js"
 FRONT_END = ROOT / "widgets" / "ui"
-#: The static site's own style sheet and script (drawing figures and explorers with no kernel).
+FRONT_CSS = ("explorer.css", "answers.css")
+#: The static site's own style sheet and script (drawing figures, explorers, answers).
 SITE = ROOT / "tools" / "site"
 PLOTLY_CONFIG = {
     "responsive": True,
@@ -89,8 +92,9 @@ def explorer_description(explorer: Any) -> dict[str, Any]:
     }
 
 
-def quiz_description(quiz: Any) -> dict[str, Any]:
-    return {"kind": "quiz", "questions": _plain(list(quiz.questions))}
+def answers_description(widget: Any) -> dict[str, Any]:
+    """Guiding questions or the quiz: drawn and graded by ``answers.js``, kept in the browser."""
+    return {"kind": "answers", "spec": _plain(widget.spec)}
 
 
 def install_formatters() -> None:
@@ -99,6 +103,7 @@ def install_formatters() -> None:
     import plotly.io as pio
     from IPython import get_ipython
 
+    from widgets.ui.answers import AnswersWidget
     from widgets.ui.explorer import Explorer
     from widgets.ui.quiz import Quiz
 
@@ -114,7 +119,11 @@ def install_formatters() -> None:
     )
     formatter.for_type(
         Quiz,
-        lambda obj, include=None, exclude=None: bundle(quiz_description(obj), "Self-check quiz"),
+        lambda obj, include=None, exclude=None: bundle(answers_description(obj.widget), "Quiz"),
+    )
+    formatter.for_type(
+        AnswersWidget,
+        lambda obj, include=None, exclude=None: bundle(answers_description(obj), "Questions"),
     )
     formatter.for_type(
         w.Widget,
@@ -252,8 +261,10 @@ class Page:
         kind = description.get("kind")
         if kind == "explorer":
             return self.explorer(description)
-        if kind == "quiz":
-            return self.quiz(description)
+        if kind == "answers":
+            self.quizzes += description["spec"]["kind"] == "quiz"
+            payload = json.dumps(description["spec"], ensure_ascii=False).replace("</", "<\\/")
+            return f"<script type='application/json' class='site-answers'>{payload}</script>"
         if kind == "html":
             return f"<div class='site-html'>{self.rewrite(description['html'])}</div>"
         return (
@@ -304,41 +315,6 @@ class Page:
             "</section>"
         )
 
-    def quiz(self, d: dict[str, Any]) -> str:
-        self.quizzes += 1
-        items = []
-        for q in d["questions"]:
-            prompt = f"<p class='site-question'>{html.escape(q['question'])}</p>"
-            if q["kind"] == "choice":
-                choices = []
-                for c in q["choices"]:
-                    verdict = "✔ Right." if c.get("correct") else "✘ Not quite."
-                    css = "right" if c.get("correct") else "wrong"
-                    choices.append(
-                        f"<li><details><summary>{html.escape(c['text'])}</summary>"
-                        f"<p class='site-feedback {css}'><b>{verdict}</b> "
-                        f"{html.escape(c['feedback'])}</p></details></li>"
-                    )
-                body = f"<ul class='site-choices'>{''.join(choices)}</ul>"
-            else:
-                unit = html.escape(q["unit"])
-                body = (
-                    f"<details><summary>Show the answer (in {unit})</summary>"
-                    f"<p class='site-feedback right'><b>{q['answer']:g} {unit}</b> "
-                    f"(answers within ±{q['tolerance']:g} {unit} count as right). "
-                    f"{html.escape(q['feedback_right'])}</p>"
-                    f"<p class='site-feedback wrong'><b>If yours was lower:</b> "
-                    f"{html.escape(q['feedback_low'])}</p>"
-                    f"<p class='site-feedback wrong'><b>If yours was higher:</b> "
-                    f"{html.escape(q['feedback_high'])}</p></details>"
-                )
-            items.append(f"<li class='site-quiz-question'>{prompt}{body}</li>")
-        hint = (
-            "<p class='site-hint'>Choose an answer, then open it to see the feedback; for a "
-            "number, work it out, then open the answer.</p>"
-        )
-        return f"<section class='site-quiz'>{hint}<ol>{''.join(items)}</ol></section>"
-
     def cells(self, nb: Any) -> str:
         parts = []
         for cell in nb.cells:
@@ -352,6 +328,7 @@ class Page:
 def _page(title: str, body: str, *, nav: str, plots: bool) -> str:
     scripts = (
         f"<script src='{PLOTLY_JS}'></script>\n<script src='{EXPLORER_JS}'></script>\n"
+        f"<script src='{ANSWERS_JS}'></script>\n"
         "<script src='course.js' defer></script>\n"
         if plots
         else ""
@@ -417,14 +394,16 @@ async def _execute_all(paths: list[Path], jobs: int, timeout: int) -> list[Any]:
     return await asyncio.gather(*(_execute(p, semaphore, timeout) for p in paths))
 
 
-def explorer_script() -> str:
-    """``explorer.js`` as a classic script that defines ``CourseExplorer`` (its default export)."""
-    source = (FRONT_END / "explorer.js").read_text(encoding="utf-8")
-    exports = re.findall(r"^export .*$", source, flags=re.M)
-    if exports != ["export function keyOf(spec, values) {", "export default {"]:
-        raise ValueError(f"explorer.js exports what the static site does not expect: {exports}")
-    source = source.replace("export function keyOf", "function keyOf")
-    source = source.replace("export default {", "globalThis.CourseExplorer = {")
+def explorer_script(name: str = "explorer.js", exports: int = 2) -> str:
+    """A front-end module (``explorer.js``, ``answers.js``) as a classic script that defines
+    ``CourseExplorer`` or ``CourseAnswers`` (its default export) and its named functions."""
+    source = (FRONT_END / name).read_text(encoding="utf-8")
+    found = re.findall(r"^export .*$", source, flags=re.M)
+    if len(found) != exports or found[-1] != "export default {":
+        raise ValueError(f"{name} exports what the static site does not expect: {found}")
+    source = re.sub(r"^export function", "function", source, flags=re.M)
+    which = "CourseExplorer" if name == "explorer.js" else "CourseAnswers"
+    source = source.replace("export default {", f"globalThis.{which} = {{")
     return f"(function () {{\n{source}\n}})();\n"
 
 
@@ -433,7 +412,8 @@ def _write_assets(out: Path) -> None:
 
     (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
     (out / EXPLORER_JS).write_text(explorer_script(), encoding="utf-8")
-    styles = [SITE / "course.css", FRONT_END / "explorer.css"]
+    (out / ANSWERS_JS).write_text(explorer_script(ANSWERS_JS, 4), encoding="utf-8")
+    styles = [SITE / "course.css", *(FRONT_END / f for f in FRONT_CSS)]
     (out / "course.css").write_text("".join(p.read_text(encoding="utf-8") for p in styles))
     shutil.copyfile(SITE / "course.js", out / "course.js")
 
@@ -484,9 +464,9 @@ def build(out: Path, lessons: list[Path] | None = None, jobs: int = 2, timeout: 
         body = page.cells(nb)
         live = binder("lab", lesson=f"lessons/{path.name}")
         banner = (
-            "<p class='site-banner'>The static copy of this lesson: read it, open the "
-            "quiz answers, move the explorers' controls (each setting was computed when this "
-            "page was built). To run "
+            "<p class='site-banner'>The static copy of this lesson: read it, answer the "
+            "questions and the quiz (kept in this browser), move the explorers' controls "
+            "(each setting was computed when this page was built). To run "
             f"every control, open the <a href='{html.escape(live)}'>live lesson on Binder</a>."
             "</p>"
         )

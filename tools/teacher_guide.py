@@ -80,6 +80,50 @@ printed versions are listed in [the content changelog](content-changelog.md).
 """
 
 
+ANSWERS = """\
+## Learners' answers, model answers and collecting them
+
+* **Where answers are kept.** Every guiding question has a box under it, and every quiz
+  answer is kept. In JupyterLab (on a laptop, Binder or a hub) the lesson writes them to
+  `lessons/answers/<lesson>.json` beside the notebook, in the learner's own folder: they
+  come back after a page reload, a kernel restart, closing and reopening the notebook, and
+  the next login on a hub, as soon as the lesson is run again. In Voila (`make app`) and on
+  the static site (`make site`) the learner's browser keeps them for that lesson. Running
+  the lesson again, or *Reset* on an explorer, never erases them. The notebook file itself
+  does not hold them; on Binder nothing is kept once the session ends, so learners
+  download their record before leaving.
+* **Model answers.** A guiding question's model answer opens once the learner has written
+  an answer. To hide every model answer during class, or show them all, add
+  `?model-answers=hide` (or `show`; `after` is the default) to the lesson's address in
+  Voila or on the static site; it holds for that browser tab. In JupyterLab, add
+  `course.model_answers("hide")` after the imports in the lesson's first code cell, or set
+  the environment variable `COURSE_MODEL_ANSWERS=hide` for the server (a hub's
+  `singleuser.extraEnv`, or `COURSE_MODEL_ANSWERS=hide make app`).
+* **Handing in.** Under the quiz, a learner types their name and presses *Download my
+  answers*: a web page (`<lesson>-answers.html`) with their written answers, their quiz
+  answers (each chosen option named by its id), the score and the course's version (its
+  git commit), readable in any browser, with the same data as JSON inside. They hand it
+  in by upload, e-mail or a shared folder. A learner's own `lessons/answers/<lesson>.json`
+  (on a hub, from their home) can be collected too: put each in a folder named after the
+  learner, unless they typed their name under the quiz.
+* **Collecting.** Put the handed-in files in one folder (subfolders are fine) and run
+  `make collect HANDED_IN=<folder>` (or `python tools/collect.py <folder>`). It writes,
+  per lesson, `build/collected/<lesson>.md` (who answered what, right or not, each
+  learner's score, the score per question, the questions most got wrong, every written
+  answer) and `<lesson>.csv` for a spreadsheet. Quiz answers are graded again from the
+  lesson's data, not taken from the file. A file that is damaged or not a record of this
+  course is named on the screen and skipped; a learner's newer record replaces an older
+  one.
+* **Why not nbgrader or Otter-Grader?** Both grade notebooks: they release an assignment
+  notebook, collect each learner's `.ipynb` and run tests in it. The course's answers are
+  not in the notebook (a kernel cannot write into the open notebook document) but in the
+  answers file and the downloaded record, and the quiz is graded as the learner answers;
+  `tools/collect.py` reads those records into a table without a course database or an
+  exchange folder. A teacher who already runs nbgrader can still use it to release the
+  lesson notebooks.
+"""
+
+
 class GuideError(ValueError):
     """The lesson data lack something the guide must show."""
 
@@ -340,7 +384,7 @@ def render(lessons: list[dict[str, Any]] | None = None) -> str:
     missing = [p for lesson in lessons for p in problems(lesson)]
     if missing:
         raise GuideError("the teacher guide cannot be rendered:\n" + "\n".join(missing))
-    parts = [INTRO, render_sizing(), render_overview(lessons)]
+    parts = [INTRO, ANSWERS, render_sizing(), render_overview(lessons)]
     parts += [render_lesson(lesson) for lesson in lessons]
     return "\n".join(parts).rstrip("\n") + "\n"
 

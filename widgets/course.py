@@ -4,8 +4,10 @@
 
     from widgets import course
     lesson = course.Lesson("00-introduction")
-    lesson.questions("lineage")   # the section's predict / explore / explain questions
-    lesson.quiz()                 # the self-check quiz
+    lesson.questions("lineage")   # the section's predict / explore / explain questions, with
+                                  # a box for the learner's answer under each (kept: answers/)
+    lesson.quiz()                 # the self-check quiz, and "Download my answers"
+    course.model_answers("hide")  # the teacher's switch: hide / show every model answer
     lesson.references()           # the lesson's references, from the one bibliography
     lesson.key_terms()            # the lesson's glossary terms
 
@@ -18,11 +20,19 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from .ui.answers import AnswerStore, AnswersWidget, model_answers
 from .ui.assets import bibliography, glossary, lesson_data
 from .ui.quiz import Quiz
 from .ui.theme import presentation
 
-__all__ = ["HTMLBlock", "Lesson", "format_reference", "presentation", "short_citation"]
+__all__ = [
+    "HTMLBlock",
+    "Lesson",
+    "format_reference",
+    "model_answers",
+    "presentation",
+    "short_citation",
+]
 
 STAGES = ("predict", "explore", "explain")
 STAGE_LABELS = {
@@ -140,6 +150,8 @@ class Lesson:
     def __init__(self, lesson_id: str) -> None:
         self.id = lesson_id
         self.data: dict[str, Any] = lesson_data(lesson_id)
+        #: The learner's answers to this lesson (``answers/<lesson>.json``; widgets.ui.answers).
+        self.store = AnswerStore(lesson_id)
 
     @property
     def title(self) -> str:
@@ -153,8 +165,9 @@ class Lesson:
             raise ValueError(f"section must be one of {', '.join(sections)}; got {section!r}")
         return sorted(found, key=lambda g: STAGES.index(g["stage"])) if section else found
 
-    def questions(self, section: str, stages: str = "predict explore explain") -> HTMLBlock:
-        """A section's guiding questions (some ``stages`` only), model answers behind a click.
+    def questions(self, section: str, stages: str = "predict explore explain") -> AnswersWidget:
+        """A section's guiding questions (some ``stages`` only), each with a box for the
+        learner's answer; its model answer opens once something is written (``answers``).
 
         Show the *predict* question before the explorer and the others after it:
         ``lesson.questions("journey", "predict")``, then
@@ -164,27 +177,26 @@ class Lesson:
         unknown = [s for s in wanted if s not in STAGES]
         if unknown:
             raise ValueError(f"stages must be among {', '.join(STAGES)}; got {stages!r}")
-        items, lines = [], []
-        for g in self.guiding_questions(section):
-            if g["stage"] not in wanted:
-                continue
-            label = STAGE_LABELS[g["stage"]]
-            items.append(
-                f"<li><b>{label}.</b> {html.escape(g['question'])}"
-                f"<details><summary>Compare with a model answer</summary>"
-                f"<p>{html.escape(g['model_answer'])}</p></details></li>"
-            )
-            lines.append(f"{label}. {g['question']}")
-        body = (
-            "<div class='course-questions' style='border-left:4px solid #0072B2;"
-            "padding:4px 12px;margin:6px 0'><p><b>Think it through</b></p>"
-            f"<ol>{''.join(items)}</ol></div>"
-        )
-        return HTMLBlock(body, "\n".join(lines))
+        items = [
+            {**g, "label": STAGE_LABELS[g["stage"]]}
+            for g in self.guiding_questions(section)
+            if g["stage"] in wanted
+        ]
+        spec = {"lesson": self.id, "kind": "guiding", "title": "Think it through", "items": items}
+        widget = AnswersWidget(self.store, spec=spec)
+        widget.text = "\n".join(f"{g['label']}. {g['question']}" for g in items)
+        return widget
 
     def quiz(self) -> Quiz:
-        """The lesson's self-check quiz (the notebook's own heading names it, so no title)."""
-        return Quiz(self.data["quiz"], title="")
+        """The lesson's self-check quiz (the notebook's own heading names it, so no title),
+        with the button that downloads the learner's record of the whole lesson."""
+        questions = [
+            {"id": g["id"], "label": STAGE_LABELS[g["stage"]], "question": g["question"]}
+            for g in self.guiding_questions()
+        ]
+        spec = {"lesson": self.id, "kind": "quiz", "title": "", "items": self.data["quiz"]}
+        spec["record"] = {"title": self.title, "questions": questions}
+        return Quiz(self.data["quiz"], title="", widget=AnswersWidget(self.store, spec=spec))
 
     def references(self) -> HTMLBlock:
         """The lesson's references, numbered, from the course bibliography."""

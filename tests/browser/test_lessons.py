@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -384,6 +385,116 @@ def check_quizzes(page, problems) -> None:
             problems.append(f"quiz question {index + 1}: no feedback after {how}")
 
 
+#: The lesson whose sessions also show that a learner's answers are kept (one lesson: a second
+#: run and a reopening take time), and what its learner writes.
+ANSWERS_LESSON = "00-introduction"
+WRITTEN = "Blood stem cells, sooner: about 12,5 days"
+KEPT_MS = 20_000
+RECORD_JSON = 'id="stemcell-course-answers">'
+STORAGE = f"stemcell-course:answers:{ANSWERS_LESSON}"
+
+
+def write_an_answer(page, problems) -> str:
+    """Write under the first guiding question: its model answer opens only then."""
+    item = page.locator(".course-questions .ca-item").first
+    item.scroll_into_view_if_needed()
+    model = item.locator(".ca-model")
+    problems.check(model.is_hidden(), "a model answer shows before anything was written")
+    item.locator("textarea").fill(WRITTEN)
+    item.locator("textarea").press("Tab")
+    try:
+        model.wait_for(state="visible", timeout=5_000)
+    except Exception:
+        problems.append("the model answer did not open once an answer was written")
+    return item.get_attribute("data-question")
+
+
+def check_answers_kept(page, question_id: str, problems, when: str, quiz: bool = True) -> None:
+    """The written answer is back in its box, and the first quiz answer with its feedback."""
+    try:
+        page.wait_for_function(
+            "([q, text]) => { const b = document.querySelector("
+            "`.ca-item[data-question='${q}'] textarea`); return !!b && b.value === text; }",
+            arg=[question_id, WRITTEN],
+            timeout=KEPT_MS,
+        )
+    except Exception:
+        problems.append(f"{when}: the learner's written answer is not in its box")
+    first = page.locator(".course-quiz .course-quiz-question").first
+    if quiz and not first.locator("input[type=radio]:checked").count():
+        problems.append(f"{when}: the first quiz answer is not kept")
+    if quiz and not (first.locator(".quiz-feedback").text_content() or "").strip():
+        problems.append(f"{when}: the first quiz answer shows no feedback")
+
+
+def check_record(page, question_id: str, problems, where: str) -> None:
+    """Download my answers: an HTML page whose JSON names the chosen option by its id."""
+    from widgets.ui.assets import lesson_data
+
+    page.locator(".ca-name").fill("Ada")
+    page.locator(".ca-name").press("Tab")
+    try:
+        with page.expect_download(timeout=KEPT_MS) as download:
+            page.locator(".ca-download").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        data = json.loads(text.split(RECORD_JSON)[1].split("</script>")[0])
+    except Exception as error:
+        problems.append(f"{where}: no learner's record downloaded: {error}")
+        return
+    first = lesson_data(ANSWERS_LESSON)["quiz"][0]
+    problems.check(
+        (data["answers"].get(question_id) or {}).get("text") == WRITTEN
+        and data["learner"] == "Ada",
+        f"{where}: the record lacks the written answer or the name: {data['answers']}",
+    )
+    problems.check(
+        data["quiz"][0]["answer"] == first["choices"][0]["id"],
+        f"{where}: the record names the first quiz answer {data['quiz'][0]['answer']!r}, not "
+        f"its option's id {first['choices'][0]['id']!r}",
+    )
+    problems.check(bool(data["course_version"].get("package")), f"{where}: no course version")
+
+
+def check_teachers_switch(page, path: Path, problems) -> None:
+    """?model-answers=hide hides even the model answer of a written answer, for the tab;
+    ?model-answers=show shows every one."""
+    models = page.locator(".course-questions .ca-model")
+    for asked, shown in (("hide", 0), ("", 0), ("show", None)):
+        page.goto(path.as_uri() + (f"?model-answers={asked}" if asked else ""))
+        page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+        visible = sum(models.nth(i).is_visible() for i in range(models.count()))
+        expected = models.count() if shown is None else shown
+        problems.check(
+            visible == expected and models.count() > 1,
+            f"the teacher's switch {asked or '(kept from hide)'}: {visible} model answers shown "
+            f"of {models.count()}, expected {expected}",
+        )
+
+
+def answers_file_holds(server, question_id: str) -> bool:
+    path = server.root / "lessons" / "answers" / f"{ANSWERS_LESSON}.json"
+    for _ in range(40):
+        with contextlib.suppress(OSError, ValueError):
+            kept = json.loads(path.read_text(encoding="utf-8"))["answers"]
+            if (kept.get(question_id) or {}).get("text") == WRITTEN:
+                return True
+        time.sleep(0.25)
+    return False
+
+
+def screenshot_answers(page, folder: Path, prefix: str) -> None:
+    page.set_viewport_size(SCREEN)
+    try:
+        page.locator(".course-questions").first.evaluate("(e) => e.scrollIntoView()")
+        settle(page)
+        page.screenshot(path=str(folder / f"{ANSWERS_LESSON}-{prefix}-answers.png"))
+        page.locator(".ca-record").evaluate("(e) => e.scrollIntoView({block: 'center'})")
+        settle(page)
+        page.screenshot(path=str(folder / f"{ANSWERS_LESSON}-{prefix}-record.png"))
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
 #: Glossary rows whose term and definition do not start on the same line (JupyterLab's
 #: styling of a definition list once put a definition beside the next term).
 GLOSSARY_ROWS_JS = """
@@ -703,6 +814,15 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             check_graft_switching(page, problems)
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
         check_quizzes(page, problems)
+        keeps = lesson == ANSWERS_LESSON
+        if keeps:
+            question = write_an_answer(page, problems)
+            problems.check(
+                answers_file_holds(lab_server, question),
+                "the written answer is not in the lesson's answers file (answers/)",
+            )
+            check_record(page, question, problems, "JupyterLab")
+            screenshot_answers(page, screenshots, "lab")
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
@@ -720,6 +840,8 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             f"{kernel_ids(lab_server)} after",
         )
         check_reloaded(page, first, current, problems)
+        if keeps:
+            check_answers_kept(page, question, problems, "after a page reload")
         check_projector(page, lesson, explorer_ids, problems, screenshots, "lab")
         check_slides(page, lesson, explorer_ids, problems, screenshots)
         check_kernel_agrees(page, lab_server, explorer_ids, problems)
@@ -734,6 +856,21 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             page.locator(".jp-Dialog").get_by_role("button", name="Discard").click(timeout=3_000)
         page.wait_for_timeout(1_500)
         check_page_clean(watch, problems, "JupyterLab")
+        if keeps:  # reopened after the kernel restart and run again: the answers come back
+            watch.clear()
+            with step(page, watch, problems, "reopening the lesson"):
+                open_notebook_in_lab(page, lab_server, notebook.name, workspace=f"again-{lesson}")
+            # The saved outputs name widgets the restarted kernel no longer has: JupyterLab
+            # logs "widget model not found" for each as it draws them, until the lesson's
+            # run replaces them (as for any widget); every other error counts, and every
+            # output must display once the lesson ran again.
+            with step(page, watch, problems, "running the reopened lesson again"):
+                run_all_cells(page)
+            problems.extend(page.evaluate(CELL_PROBLEMS_JS))
+            stale = [e for e in watch.errors if "widget model not found" in e]
+            watch.errors[:] = [e for e in watch.errors if e not in stale]
+            check_answers_kept(page, question, problems, "after a restart, closing and reopening")
+            check_page_clean(watch, problems, "JupyterLab, the reopened lesson")
     except _Stop:
         pass
     finally:
@@ -773,6 +910,18 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_controls_answer(page, explorer_ids, problems, every_control=True)
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
+        if lesson == ANSWERS_LESSON:  # kept in the browser: a reload brings them back
+            question = write_an_answer(page, problems)
+            screenshot_answers(page, screenshots, "voila")
+            page.reload()
+            with step(page, watch, problems, "Voila to render the lesson again after a reload"):
+                page.wait_for_selector(".course-questions textarea", timeout=180_000)
+            check_answers_kept(page, question, problems, "Voila, after a reload", quiz=False)
+            # Leaving the page asks the server to shut its kernel down; Jupyter's server
+            # answers 403 here (make app sets the cookie it lacks: tools/voila_class.py).
+            watch.errors[:] = [e for e in watch.errors if "/voila/api/shutdown/" not in e]
+            kept = page.evaluate(f"() => localStorage.getItem('{STORAGE}')") or ""
+            problems.check(WRITTEN in kept, "Voila: the answer is not kept in the browser")
         check_projector(page, lesson, explorer_ids, problems, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
@@ -833,6 +982,16 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         print(f"{lesson}: {words} words on the static site's main path")
         most = wordcount.MAX_MAIN_PATH_WORDS
         problems.check(words <= most, f"{words} words outside the folds (at most {most})")
+        if lesson == ANSWERS_LESSON:  # kept in the browser; the record downloads
+            question = write_an_answer(page, problems)
+            radio = page.locator(".course-quiz .quiz-input input[type=radio]").first
+            radio.check()
+            page.reload()
+            page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
+            check_answers_kept(page, question, problems, "static site, after a reload")
+            screenshot_answers(page, screenshots, "site")
+            check_record(page, question, problems, "the static site")
+            check_teachers_switch(page, static_site / f"{lesson}.html", problems)
         # The projector look from the address, as a teacher links it.
         page.goto((static_site / f"{lesson}.html").as_uri() + "?projector=1")
         page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)

@@ -29,6 +29,12 @@
       var model = staticModel(JSON.parse(holder.textContent));
       done.push(CourseExplorer.render({model: model, el: el}));
     });
+    document.querySelectorAll("script.site-answers").forEach(function (holder) {
+      var el = document.createElement("div");
+      holder.after(el);
+      CourseAnswers.render({model: staticModel({spec: JSON.parse(holder.textContent),
+        answers: {}, keep: "", status: ""}), el: el});
+    });
     Promise.all(done).then(function () {
       document.body.setAttribute("data-figures-ready", "yes");
     });

@@ -13,7 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Feedback", "Quiz", "choice_index", "grade", "read_number", "validate_question"]
+__all__ = [
+    "Feedback",
+    "Quiz",
+    "choice_index",
+    "feedback",
+    "grade",
+    "plausible_range",
+    "read_answer",
+    "read_number",
+    "validate_question",
+]
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"\d*,\d+")
 _DOTS_AND_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d+")
+#: A plain decimal (no "inf", "nan" or "1_000", which float() would take): as answers.js reads.
+_DECIMAL = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def read_number(text: str, unit: str = "") -> float:
@@ -94,10 +106,9 @@ def read_number(text: str, unit: str = "") -> float:
             cleaned = cleaned.replace(",", ".")
         else:
             raise ValueError(_not_a_number(text, unit))
-    try:
-        return float(sign + cleaned)
-    except ValueError:
-        raise ValueError(_not_a_number(text, unit)) from None
+    if not _DECIMAL.fullmatch(cleaned):
+        raise ValueError(_not_a_number(text, unit))
+    return float(sign + cleaned)
 
 
 def _not_a_number(text: str, unit: str) -> str:
@@ -146,84 +157,70 @@ def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     return Feedback(True, question["feedback_right"])
 
 
-class Quiz:
-    """A lesson's quiz as widgets: each question answers with feedback at once."""
+def read_answer(question: Mapping[str, Any], typed: str) -> float:
+    """A typed answer to a numeric question as a number; ``ValueError`` saying what to type
+    for text that is not a number, or a number this question cannot have (a negative count,
+    more than 100 %, a hundred times the answer)."""
+    unit = question["unit"]
+    try:
+        number = read_number(typed, unit)
+    except ValueError:
+        raise ValueError(f"type a number in {unit}") from None
+    low, high = plausible_range(question)
+    if not low <= number <= high:
+        raise ValueError(
+            f"That cannot be right here: type a number from {low:g} to {high:g} {unit}"
+        )
+    return number
 
-    def __init__(self, questions: Sequence[Mapping[str, Any]], *, title: str = "Check yourself"):
-        import ipywidgets as w
+
+def plausible_range(question: Mapping[str, Any]) -> tuple[float, float]:
+    """The numbers a numeric question's answer could be (``read_answer`` refuses others)."""
+    answer, tolerance = question["answer"], question["tolerance"]
+    high = 100.0 if question["unit"].strip() == "%" else 100.0 * max(abs(answer) + tolerance, 1)
+    return min(0.0, answer - tolerance), high
+
+
+def feedback(question: Mapping[str, Any], answer: Any) -> str:
+    """What the page says to ``answer`` (a choice's id or index, a number or typed text)."""
+    try:
+        if question["kind"] == "numeric" and isinstance(answer, str):
+            answer = read_answer(question, answer)
+        result = grade(question, answer)
+    except ValueError as error:
+        return str(error)
+    return f"{'✔ Right.' if result.correct else '✘ Not quite.'} {result.text}"
+
+
+class Quiz:
+    """A lesson's quiz, drawn and graded in the page (``answers.js``), every answer kept."""
+
+    def __init__(
+        self,
+        questions: Sequence[Mapping[str, Any]],
+        *,
+        title: str = "Check yourself",
+        widget: Any = None,
+    ) -> None:
+        from .answers import AnswersWidget
 
         for question in questions:
             validate_question(question)
         self.questions = list(questions)
-        # No heading when the lesson's own heading already says "Check yourself".
-        boxes = [w.HTML(f"<h3>{html.escape(title)}</h3>")] if title else []
-        self.feedback: list[w.HTML] = []
-        self.inputs: list[w.Widget] = []
-        for number, question in enumerate(self.questions, 1):
-            feedback = w.HTML("")
-            feedback.add_class("quiz-feedback")
-            prompt = w.HTML(f"<p><b>{number}.</b> {html.escape(question['question'])}</p>")
-            if question["kind"] == "choice":
-                control = w.RadioButtons(
-                    options=[(c["text"], i) for i, c in enumerate(question["choices"])],
-                    value=None,
-                    layout=w.Layout(width="auto"),
-                )
-                control.observe(self._answer(number - 1), names="value")
-                row: w.Widget = control
-            else:
-                control = w.Text(
-                    value="",
-                    placeholder="type a number",
-                    description=f"Answer ({question['unit']})",
-                    style={"description_width": "initial"},
-                    continuous_update=False,
-                )
-                check = w.Button(description="Check", layout=w.Layout(width="80px"))
-                check.on_click(lambda _b, i=number - 1, c=control: self._show(i, c.value))
-                control.observe(self._answer(number - 1), names="value")
-                row = w.HBox([control, check])
-            control.add_class("quiz-input")
-            self.inputs.append(control)
-            self.feedback.append(feedback)
-            box = w.VBox([prompt, row, feedback])
-            box.add_class("course-quiz-question")
-            boxes.append(box)
-        self.widget = w.VBox(boxes)
-        self.widget.add_class("course-quiz")
-
-    def _answer(self, index: int):
-        def on_change(change: dict[str, Any]) -> None:
-            self._show(index, change["new"])
-
-        return on_change
-
-    def _show(self, index: int, answer: Any) -> None:
-        if answer is None or answer == "":
-            return
-        question = self.questions[index]
-        try:
-            if isinstance(answer, str):
-                try:
-                    answer = read_number(answer, question["unit"])
-                except ValueError:
-                    raise ValueError(f"type a number in {question['unit']}") from None
-            result = grade(question, answer)
-        except ValueError as error:
-            self.feedback[index].value = f"<p style='color:#B00020'>{html.escape(str(error))}</p>"
-            return
-        verdict = "Right." if result.correct else "Not quite."
-        mark = "✔" if result.correct else "✘"
-        self.feedback[index].value = (
-            f"<p role='status' aria-live='polite'><b>{mark} {verdict}</b> "
-            f"{html.escape(result.text)}</p>"
-        )
+        spec = {"kind": "quiz", "title": title, "items": self.questions}
+        self.widget = widget or AnswersWidget(spec=spec)
 
     def answer(self, number: int, answer: Any) -> str:
-        """Answer question ``number`` (from 1) as a learner would; return the feedback shown."""
-        control = self.inputs[number - 1]
-        control.value = str(answer) if self.questions[number - 1]["kind"] == "numeric" else answer
-        return self.feedback[number - 1].value
+        """Answer question ``number`` (from 1) as a learner would; return the feedback shown
+        (as HTML)."""
+        question = self.questions[number - 1]
+        if question["kind"] == "choice":
+            index = answer if isinstance(answer, int) else choice_index(question, answer)
+            entry = {"choice": question["choices"][index].get("id", str(index))}
+        else:
+            entry = {"typed": str(answer)}
+        self.widget.answers = {**self.widget.answers, question["id"]: entry}
+        return html.escape(feedback(question, answer))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
