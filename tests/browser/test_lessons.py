@@ -939,7 +939,7 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
 MAIN_PATH_ONLY_JS = """
 () => document.querySelectorAll(
   'nav, footer, .site-banner, .cx-controls, .cx-plot, .cx-announce, .cx-status,'
-  + ' option:not(:checked)'
+  + ' option:not(:checked), [hidden], .ca-record'
 ).forEach((node) => node.remove())
 """
 
@@ -976,7 +976,8 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         # The main path as the issue counts it: text, questions, quiz, captions and sentences
         # under the figures, shown without opening a fold, up to the key terms (the page's
         # navigation, banner and footer, the controls' labels, the text drawn inside a
-        # figure and the screen reader's copy of the sentence are not counted).
+        # figure, the screen reader's copy of the sentence, what is hidden (a model answer
+        # before the learner has written) and the record's controls are not counted).
         page.evaluate(MAIN_PATH_ONLY_JS)
         words = wordcount.main_path_words_html(page.content())
         print(f"{lesson}: {words} words on the static site's main path")

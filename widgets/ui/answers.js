@@ -112,6 +112,9 @@ function teacherSwitch(spec) {
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  // Keys pressed in a field are the field's (ArrowDown picks the next choice): JupyterLab's
+  // notebook shortcuts and the slideshow's skip an element that carries this attribute.
+  if (["input", "textarea", "button"].includes(tag)) node.setAttribute("data-lm-suppress-shortcuts", "true");
   node.append(...children);
   return node;
 }
