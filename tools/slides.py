@@ -63,8 +63,9 @@ SLIDE_STYLES: dict[str, Any] = {
 #: The slide types jupyterlab-slideshow shows or hides as the course means them.
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes")
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
-#: A section's predict question has a slide of its own, between the text and the explorer.
-PREDICT_CALL = '"predict")'
+#: A section's guiding questions (each with its answer box) have a slide of their own: the
+#: predict question between the text and the explorer, the others after it.
+QUESTIONS_CALL = ".questions("
 #: A markdown cell this short just before an nbval check cell only introduces it: it goes
 #: off the slides with it.
 LEAD_IN_CHARS = 200
@@ -91,7 +92,7 @@ def wanted_types(cells: list[dict[str, Any]]) -> list[str]:
         following = cells[index + 1] if index + 1 < len(cells) else None
         if is_check_cell(cell):
             kind = "skip"
-        elif cell["cell_type"] == "code" and PREDICT_CALL in _source(cell):
+        elif cell["cell_type"] == "code" and QUESTIONS_CALL in _source(cell):
             kind = "subslide"
         elif (
             cell["cell_type"] == "markdown"

@@ -605,20 +605,19 @@ def _next_slide(page) -> bool:
 
 
 def check_quiz_on_slide(page, problems) -> bool:
-    """The quiz's first question on its slide takes another answer, with the keyboard, and
-    its feedback changes."""
-    question = page.locator(".course-quiz .course-quiz-question").first
-    feedback = question.locator(".quiz-feedback")
-    before = feedback.inner_text()
-    question.locator(
-        ".quiz-input input[type=radio]:checked, .quiz-input input[type=radio]"
-    ).first.focus()
+    """The quiz's first choice question on its slide takes another answer with the keyboard
+    (ArrowDown in its radio group), and its feedback changes."""
+    question = page.locator(".course-quiz .course-quiz-question:has(input[type=radio])").first
+    qid = question.get_attribute("data-question")
+    feedback = f".course-quiz .course-quiz-question[data-question='{qid}'] .quiz-feedback"
+    before = page.locator(feedback).inner_text()
+    question.locator("input[type=radio]:checked, input[type=radio]").first.focus()
     page.keyboard.press("ArrowDown")
     try:
         page.wait_for_function(
-            "(b) => { const f = document.querySelector('.course-quiz .quiz-feedback');"
+            "([s, b]) => { const f = document.querySelector(s);"
             " return !!f && f.textContent.trim() && f.textContent !== b; }",
-            arg=before,
+            arg=[feedback, before],
             timeout=STEP_TIMEOUT_MS,
         )
     except Exception:
