@@ -264,7 +264,7 @@ class Page:
         target = f"figure-{self.stem}-{self.figures}"
         payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
         return (
-            f"<div class='site-plot' id='{target}' role='img' "
+            f"<div class='site-plot' id='{target}' role='group' "
             f"aria-label='{html.escape(label)}'></div>"
             f"<script type='application/json' class='site-figure' data-target='{target}'>"
             f"{payload}</script>"
@@ -571,7 +571,7 @@ main { max-width: 980px; margin: 0 auto; padding: 0 20px 40px; }
 .site-readout { font-weight: 600; }
 .site-caption, .site-how { color: #333333; font-size: 0.95em; }
 .site-plot { overflow-x: auto; }
-.site-text { background: #f6f8fa; padding: 8px; overflow-x: auto; }
+.site-text { background: #f6f8fa; padding: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .site-quiz ol { padding-left: 1.4em; }
 .site-quiz-question { margin-bottom: 14px; }
 .site-choices { list-style: none; padding-left: 0; }

@@ -295,6 +295,7 @@ class InfectionTimelineExplorer(Explorer):
                         "line": _EDGE,
                     },
                     orientation="h",
+                    showlegend=False,  # the axis names each row; one swatch would not do
                     base=starts,
                     width=0.38,
                     customdata=list(_ROWS),
@@ -595,6 +596,7 @@ class FitnessExplorer(Explorer):
                         "line": _EDGE,
                     },
                     [f"{value:g} %" for value in nrm],
+                    showlegend=False,  # the axis names each bar; one swatch would not do
                     hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
                 ),
                 theme.words(

@@ -45,6 +45,7 @@ from browser_harness import PageWatch as _PageWatch
 
 sys.path.insert(0, str(ROOT / "tools"))
 import wordcount
+from accessibility import audit
 
 pytestmark = pytest.mark.browser
 
@@ -491,8 +492,10 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         close_file_browser(page)
 
         first = check_explorers_render(page, explorer_ids, problems)
+        audit(page, "jupyterlab", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "jupyterlab")
         current = check_controls_answer(page, explorer_ids, problems, every_control=False)
+        audit(page, "jupyterlab", lesson, "after a step", problems)
         if lesson == "01-aplastic-anemia":
             check_graft_switching(page, problems)
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
@@ -561,8 +564,10 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
             wait_for_explorers(page, explorer_ids, timeout_ms=90_000)
         problems.extend(page.evaluate(CELL_PROBLEMS_JS))
         check_explorers_render(page, explorer_ids, problems)
+        audit(page, "voila", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "voila")
         check_controls_answer(page, explorer_ids, problems, every_control=True)
+        audit(page, "voila", lesson, "after a step", problems)
         check_glossary_rows(page, problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
@@ -601,6 +606,7 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
         wait_for_explorers(page, explorer_ids, timeout_ms=60_000)
         check_explorers_render(page, explorer_ids, problems)
+        audit(page, "site", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "site")
         for explorer_id in explorer_ids:
             page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
@@ -614,6 +620,7 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
                 )
             except Exception:
                 problems.append(f"{explorer_id}: {pressed} on the static site changed nothing")
+        audit(page, "site", lesson, "after a step", problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
         # The main path as the issue counts it: text, questions, quiz, captions and sentences
         # under the figures, shown without opening a fold, up to the key terms (the page's
