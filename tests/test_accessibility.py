@@ -116,7 +116,8 @@ def test_the_check_finds_colour_alone():
     bars = {"name": "c", "type": "bar", "x": [1, 1], "y": [1, 2], "marker": {"color": ["r", "b"]}}
     assert len(colour_alone({"data": [bars], "layout": {}})) == 2
     labelled = bars | {"text": ["one", "two"]}
-    assert colour_alone({"data": [labelled], "layout": {}}) == ["'c': one legend swatch for 2 colours"]
+    found = colour_alone({"data": [labelled], "layout": {}})
+    assert found == ["'c': one legend swatch for 2 colours"]
     assert not colour_alone({"data": [labelled | {"showlegend": False}], "layout": {}})
     own_columns = bars | {"x": [1, 2], "showlegend": False}
     assert not colour_alone({"data": [own_columns], "layout": {}})
