@@ -45,7 +45,13 @@ from browser_harness import PageWatch as _PageWatch
 
 sys.path.insert(0, str(ROOT / "tools"))
 import wordcount
-from accessibility import audit
+from accessibility import (
+    NOTEBOOK,
+    audit,
+    check_screen_reader,
+    check_text_at_200_percent,
+    keyboard_walk,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +70,14 @@ AGREE_WAIT_MS = 500
 SCREEN = {"width": 1280, "height": 720}
 #: How long a page may take to notice that its kernel is gone (explorer.js: 9 s).
 LOST_TIMEOUT_MS = 20_000
+#: The lesson walked by keyboard alone, start to end, on every surface (and read at 200 %).
+KEYBOARD_LESSON = "00-introduction"
+#: Where the keyboard walk goes on each surface: what the course renders.
+WALKED = {
+    "jupyterlab": f"{NOTEBOOK} .jp-MarkdownOutput, {NOTEBOOK} .jp-OutputArea-output",
+    "voila": "#rendered_cells",
+    "site": "main",
+}
 
 
 def _lesson_id(path: Path) -> str:
@@ -501,6 +515,10 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
         check_quizzes(page, problems)
         check_glossary_rows(page, problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            keyboard_walk(page, "jupyterlab", WALKED["jupyterlab"], problems)
+        current = {explorer_id: explorer_state(page, explorer_id) for explorer_id in explorer_ids}
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
         # Reload the page (same kernel): every figure shows its current state.
@@ -569,6 +587,9 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_controls_answer(page, explorer_ids, problems, every_control=True)
         audit(page, "voila", lesson, "after a step", problems)
         check_glossary_rows(page, problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            keyboard_walk(page, "voila", WALKED["voila"], problems)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
@@ -621,6 +642,10 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
             except Exception:
                 problems.append(f"{explorer_id}: {pressed} on the static site changed nothing")
         audit(page, "site", lesson, "after a step", problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            keyboard_walk(page, "site", WALKED["site"], problems)
+            check_text_at_200_percent(page, problems, screenshots / f"{lesson}-site-200pc.png")
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
         # The main path as the issue counts it: text, questions, quiz, captions and sentences
         # under the figures, shown without opening a fold, up to the key terms (the page's

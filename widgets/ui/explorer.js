@@ -17,7 +17,9 @@ const PING_MS = 2500;
 const LOST_MS = 9000;
 const ANNOUNCE_MS = 700;
 const NARROW_PX = 820;
-let uid = 0;
+// Ids unique in the page (labels, the figure's description): JupyterLab may load this
+// module once per explorer, so the count lives on the page, not in the module.
+const UID = Symbol.for("stemcell-course/uid");
 
 // -- plotly.js, once per page -------------------------------------------------------------
 // The kernel sends it (4.8 MB) to the first explorer that asks, as a custom message with a
@@ -139,7 +141,7 @@ class ExplorerView {
     this.el = el;
     this.spec = model.get("spec");
     this.values = { ...model.get("values") };
-    this.id = `cx-${++uid}`;
+    this.id = `cx-${(globalThis[UID] = (globalThis[UID] || 0) + 1)}`;
     this.inputs = new Map();
     this.drawnKey = null;
     this.lost = false;

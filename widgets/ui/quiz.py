@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anywidget
+
 __all__ = ["Feedback", "Quiz", "choice_index", "grade", "read_number", "validate_question"]
 
 
@@ -146,6 +148,41 @@ def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     return Feedback(True, question["feedback_right"])
 
 
+#: Marks the quiz it is in so that JupyterLab's notebook shortcuts (ArrowDown to the next
+#: cell, and the like) leave its radio buttons and fields alone, as explorer.js does for its
+#: inputs (Lumino skips an element inside ``data-lm-suppress-shortcuts``), and names each
+#: question's radio buttons as one group (ipywidgets leaves them unnamed), so that the arrow
+#: keys move the choice; and gives the quiz's fields a visible focus ring.
+_KEEP_KEYS_ESM = """
+export default { render({ el }) {
+  let tries = 60;
+  const mark = () => {
+    const quiz = el.closest(".course-quiz");
+    if (!quiz) return --tries > 0 && requestAnimationFrame(mark);
+    quiz.setAttribute("data-lm-suppress-shortcuts", "true");
+    quiz.addEventListener("focusin", ({ target }) => {
+      const question = target.type === "radio" && target.closest(".course-quiz-question");
+      const group = `quiz-${Math.random().toString(36).slice(2)}`;
+      if (question) question.querySelectorAll("input[type=radio]").forEach((r) => (r.name ||= group));
+    });
+  };
+  mark();
+} };
+"""
+_KEEP_KEYS_CSS = """
+.course-quiz input:focus-visible, .course-quiz button:focus-visible {
+  outline: 3px solid #0b57d0; outline-offset: 2px;
+}
+"""
+
+
+class KeysStayInTheQuiz(anywidget.AnyWidget):
+    """Nothing to see: keeps JupyterLab's notebook shortcuts out of its quiz."""
+
+    _esm = _KEEP_KEYS_ESM
+    _css = _KEEP_KEYS_CSS
+
+
 class Quiz:
     """A lesson's quiz as widgets: each question answers with feedback at once."""
 
@@ -189,7 +226,7 @@ class Quiz:
             box = w.VBox([prompt, row, feedback])
             box.add_class("course-quiz-question")
             boxes.append(box)
-        self.widget = w.VBox(boxes)
+        self.widget = w.VBox([*boxes, KeysStayInTheQuiz(layout={"display": "none"})])
         self.widget.add_class("course-quiz")
 
     def _answer(self, index: int):
