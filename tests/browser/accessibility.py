@@ -50,7 +50,9 @@ def axe_script() -> str:
     return Axe().axe_script
 
 
-def audit(page, surface: str, lesson: str, moment: str, problems) -> dict[str, int]:
+def audit(
+    page, surface: str, lesson: str, moment: str, problems, *, record: bool = True
+) -> dict[str, int]:
     """Run axe over what the course renders; a critical or serious violation is a problem.
 
     Returns the count of violating elements per impact, also printed and recorded.
@@ -77,6 +79,8 @@ def audit(page, surface: str, lesson: str, moment: str, problems) -> dict[str, i
                     f" {node['target']}: {node['html']}"
                 )
     print(f"axe {lesson} {surface} {moment}: {counts} {rules}")
+    if not record:
+        return counts
     REPORTS.mkdir(parents=True, exist_ok=True)
     line = {"lesson": lesson, "surface": surface, "moment": moment, "counts": counts}
     with (REPORTS / "axe.jsonl").open("a", encoding="utf-8") as out:
@@ -275,8 +279,8 @@ LOST_TEXT_JS = """
   if (document.scrollingElement.scrollWidth > width + 1) lost.push('the page scrolls sideways');
   const texts = 'p, li, summary, label, h1, h2, h3, h4, td, th, output, .cx-value, legend, a';
   for (const node of document.querySelectorAll(texts)) {
-    if (node.offsetParent === null || !node.textContent.trim()) continue;
     const box = node.getBoundingClientRect();
+    if (node.offsetParent === null || !node.textContent.trim() || box.width <= 1) continue;
     const style = getComputedStyle(node);
     const cut = ['hidden', 'clip'].includes(style.overflowX)
       && node.scrollWidth > node.clientWidth + 1;

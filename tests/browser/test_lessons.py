@@ -679,3 +679,25 @@ def test_course_voila_settings_match_the_suite():
         f"{VOILA_SETTINGS} (Voila's own 'lab' template asks cdn.jsdelivr.net for an icon font; "
         "the course's template, share/jupyter/voila/templates/stemcell-course, does not)"
     )
+
+
+#: A JupyterLab page in miniature: a nameless button in the chrome and one in an output.
+FAKE_LAB = (
+    "<html lang='en'><title>t</title><body><div class='jp-Toolbar'><button id='in-chrome'>"
+    "</button></div><div class='jp-NotebookPanel'><div class='jp-Notebook'>"
+    "<div class='jp-MarkdownOutput'><p>text</p></div><div class='jp-OutputArea-output'>"
+    "<button id='in-output'></button></div></div></div></body></html>"
+)
+
+
+def test_the_audit_sees_what_the_course_renders_not_the_chrome(browser):
+    """axe reports a nameless button in an output area and leaves JupyterLab's toolbar alone."""
+    page = browser.new_page()
+    try:
+        page.set_content(FAKE_LAB)
+        problems = Problems()
+        counts = audit(page, "jupyterlab", "self-check", "made to fail", problems, record=False)
+    finally:
+        page.close()
+    assert counts["critical"] == 1 and any("in-output" in p for p in problems), problems
+    assert not any("in-chrome" in p for p in problems), problems

@@ -148,9 +148,9 @@ def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     return Feedback(True, question["feedback_right"])
 
 
-#: Marks the quiz it is in so that JupyterLab's notebook shortcuts (ArrowDown to the next
-#: cell, and the like) leave its radio buttons and fields alone, as explorer.js does for its
-#: inputs (Lumino skips an element inside ``data-lm-suppress-shortcuts``), and names each
+#: Marks each field of the quiz it is in, once focused, so that JupyterLab's notebook
+#: shortcuts (ArrowDown to the next cell, and the like) leave it alone, as explorer.js does
+#: for its inputs (Lumino skips a target that has ``data-lm-suppress-shortcuts``), names each
 #: question's radio buttons as one group (ipywidgets leaves them unnamed), so that the arrow
 #: keys move the choice; and gives the quiz's fields a visible focus ring.
 _KEEP_KEYS_ESM = """
@@ -159,11 +159,12 @@ export default { render({ el }) {
   const mark = () => {
     const quiz = el.closest(".course-quiz");
     if (!quiz) return --tries > 0 && requestAnimationFrame(mark);
-    quiz.setAttribute("data-lm-suppress-shortcuts", "true");
     quiz.addEventListener("focusin", ({ target }) => {
+      target.setAttribute("data-lm-suppress-shortcuts", "true"); // Lumino looks at the target
       const question = target.type === "radio" && target.closest(".course-quiz-question");
       const group = `quiz-${Math.random().toString(36).slice(2)}`;
-      if (question) question.querySelectorAll("input[type=radio]").forEach((r) => (r.name ||= group));
+      const radios = question ? question.querySelectorAll("input[type=radio]") : [];
+      radios.forEach((radio) => (radio.name ||= group));
     });
   };
   mark();
@@ -171,7 +172,7 @@ export default { render({ el }) {
 """
 _KEEP_KEYS_CSS = """
 .course-quiz input:focus-visible, .course-quiz button:focus-visible {
-  outline: 3px solid #0b57d0; outline-offset: 2px;
+  outline: 3px solid #0b57d0 !important; outline-offset: 2px;
 }
 """
 
