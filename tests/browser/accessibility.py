@@ -163,7 +163,9 @@ def _operate(page, focused) -> str | None:
     return key
 
 
-def keyboard_walk(page, surface: str, area: str | None, problems, *, limit: int = 400) -> int:
+def keyboard_walk(
+    page, surface: str, area: str | None, problems, *, screenshot=None, limit: int = 400
+) -> int:
     """Tab through the lesson from its start to its end, operating every control on the way.
 
     Every control, scenario menu, fold and quiz answer of ``area`` must be reached by Tab, in
@@ -194,6 +196,9 @@ def keyboard_walk(page, surface: str, area: str | None, problems, *, limit: int 
             )
         reached.append(stop)
         problems.check(focused["ring"], f"keyboard ({surface}): no focus ring on {stops[stop]}")
+        if screenshot and focused["type"] == "range":  # the first slider, its focus ring shown
+            page.screenshot(path=str(screenshot))
+            screenshot = None
         key = _operate(page, focused)
         if key is None:
             continue

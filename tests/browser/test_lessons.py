@@ -517,7 +517,8 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         check_glossary_rows(page, problems)
         check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
         if lesson == KEYBOARD_LESSON:
-            keyboard_walk(page, "jupyterlab", WALKED["jupyterlab"], problems)
+            ring = screenshots / f"{lesson}-lab-focus.png"
+            keyboard_walk(page, "jupyterlab", WALKED["jupyterlab"], problems, screenshot=ring)
         current = {explorer_id: explorer_state(page, explorer_id) for explorer_id in explorer_ids}
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
@@ -589,7 +590,8 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
         check_glossary_rows(page, problems)
         check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
         if lesson == KEYBOARD_LESSON:
-            keyboard_walk(page, "voila", WALKED["voila"], problems)
+            ring = screenshots / f"{lesson}-voila-focus.png"
+            keyboard_walk(page, "voila", WALKED["voila"], problems, screenshot=ring)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
         settle(page)
@@ -644,7 +646,8 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         audit(page, "site", lesson, "after a step", problems)
         check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
         if lesson == KEYBOARD_LESSON:
-            keyboard_walk(page, "site", WALKED["site"], problems)
+            ring = screenshots / f"{lesson}-site-focus.png"
+            keyboard_walk(page, "site", WALKED["site"], problems, screenshot=ring)
             check_text_at_200_percent(page, problems, screenshots / f"{lesson}-site-200pc.png")
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
         # The main path as the issue counts it: text, questions, quiz, captions and sentences
