@@ -147,6 +147,14 @@ FOCUSED_JS = """
 """
 
 
+#: The feedback under the focused quiz question (None outside a quiz).
+FEEDBACK_JS = """() => {
+  const question = document.activeElement.closest('.course-quiz-question');
+  const feedback = question && question.querySelector('.quiz-feedback');
+  return feedback ? feedback.textContent : null;
+}"""
+
+
 def _operate(page, focused) -> str | None:
     """Operate the focused control with its keys; the key pressed, or None to leave it."""
     kind = focused["type"] if focused["tag"] == "input" else focused["tag"]
@@ -199,10 +207,17 @@ def keyboard_walk(
         if screenshot and focused["type"] == "range":  # the first slider, its focus ring shown
             page.screenshot(path=str(screenshot))
             screenshot = None
+        feedback = page.evaluate(FEEDBACK_JS)
         key = _operate(page, focused)
         if key is None:
             continue
         page.wait_for_timeout(120)
+        if feedback is not None:  # a quiz answer: the kernel hears of it and answers
+            try:
+                changed = f"() => ({FEEDBACK_JS})() !== {json.dumps(feedback)}"
+                page.wait_for_function(changed, timeout=5_000)
+            except Exception:
+                problems.append(f"keyboard ({surface}): {key} on {stops[stop]}: no feedback")
         after = page.evaluate(FOCUSED_JS)
         if after is None or after["stop"] != stop:
             problems.append(f"keyboard ({surface}): {key} on {stops[stop]} moved the focus away")
