@@ -277,7 +277,7 @@ class Page:
         target = f"figure-{self.stem}-{self.figures}"
         payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
         return (
-            f"<div class='site-plot' id='{target}' role='img' "
+            f"<div class='site-plot' id='{target}' role='group' "
             f"aria-label='{html.escape(label)}'></div>"
             f"<script type='application/json' class='site-figure' data-target='{target}'>"
             f"{payload}</script>"

@@ -92,6 +92,7 @@ class SeverityExplorer(Explorer):
                     },
                     texts,
                     textposition=["middle left" if x > 60 else "middle right" for x in xs],
+                    showlegend=False,  # each marker says met or not: one swatch would not do
                 ),
             ],
             "layout": theme.figure_layout(

@@ -128,6 +128,9 @@ class LineageExplorer(Explorer):
         return f"{cell['name']}: {chain}. {cell['does']} Disorders: {cell['disorders']}"
 
 
+#: The journey's days: each of the first month, then coarser, as the log axis spreads them.
+DAY_STOPS = (*range(1, 31), *range(35, 101, 5), *range(110, 201, 10), *range(220, 361, 20), 365)
+
 #: A phase of infection risk: a pale box on the "infection risk" row.
 _PHASE_BOX = {"y0": 1.6, "y1": 2.4, "opacity": 0.25, "line": {"width": 1, "color": "#444444"}}
 
@@ -143,7 +146,8 @@ class JourneyExplorer(Explorer):
     sources = ("champlin2000", "barker2005", "symons2020", "tomblyn2009")
     controls = (
         GRAFT_MENU,
-        Slider("day", "Day after infusion", "days", 1, 365, 1, 10),
+        # The chart's day axis is logarithmic: the slider too (every day of the first month).
+        Slider("day", "Day after infusion", "days", 1, 365, 1, 10, stops=DAY_STOPS),
     )
 
     def compute(self, *, graft_source, day):

@@ -269,6 +269,7 @@ class InfectionTimelineExplorer(Explorer):
                         "line": _EDGE,
                     },
                     orientation="h",
+                    showlegend=False,  # the axis names each row; one swatch would not do
                     base=starts,
                     width=0.38,
                     customdata=list(_ROWS),
@@ -546,6 +547,7 @@ class FitnessExplorer(Explorer):
                         "line": _EDGE,
                     },
                     [f"{value:g} %" for value in nrm],
+                    showlegend=False,  # the axis names each bar; one swatch would not do
                     hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
                 ),
                 theme.words(

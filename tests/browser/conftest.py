@@ -99,6 +99,16 @@ def static_site(chromium_path):
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def axe_reports():
+    """axe's results of this run (tests/browser/accessibility.py), summed up at the end."""
+    from accessibility import REPORTS, summary
+
+    (REPORTS / "axe.jsonl").unlink(missing_ok=True)
+    yield
+    warnings.warn(UserWarning(f"axe violations found: {summary()}"), stacklevel=1)
+
+
 @pytest.fixture(scope="session")
 def screenshots():
     """The folder the lessons' screenshots go to (printed at the end of the run)."""

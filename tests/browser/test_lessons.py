@@ -46,6 +46,13 @@ from browser_harness import PageWatch as _PageWatch
 
 sys.path.insert(0, str(ROOT / "tools"))
 import wordcount
+from accessibility import (
+    NOTEBOOK,
+    audit,
+    check_screen_reader,
+    check_text_at_200_percent,
+    keyboard_walk,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +71,14 @@ AGREE_WAIT_MS = 500
 SCREEN = {"width": 1280, "height": 720}
 #: How long a page may take to notice that its kernel is gone (explorer.js: 9 s).
 LOST_TIMEOUT_MS = 20_000
+#: The lesson walked by keyboard alone, start to end, on every surface (and read at 200 %).
+KEYBOARD_LESSON = "00-introduction"
+#: Where the keyboard walk goes on each surface: what the course renders.
+WALKED = {
+    "jupyterlab": f"{NOTEBOOK} .jp-MarkdownOutput, {NOTEBOOK} .jp-OutputArea-output",
+    "voila": "#rendered_cells",
+    "site": "main",
+}
 
 
 def _lesson_id(path: Path) -> str:
@@ -807,8 +822,10 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         close_file_browser(page)
 
         first = check_explorers_render(page, explorer_ids, problems)
+        audit(page, "jupyterlab", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "jupyterlab")
         current = check_controls_answer(page, explorer_ids, problems, every_control=False)
+        audit(page, "jupyterlab", lesson, "after a step", problems)
         if lesson == "01-aplastic-anemia":
             check_graft_switching(page, problems)
             current["aplastic.engraftment"] = explorer_state(page, "aplastic.engraftment")
@@ -823,6 +840,11 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
             check_record(page, question, problems, "JupyterLab")
             screenshot_answers(page, screenshots, "lab")
         check_glossary_rows(page, problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            ring = screenshots / f"{lesson}-lab-focus.png"
+            keyboard_walk(page, "jupyterlab", WALKED["jupyterlab"], problems, screenshot=ring)
+        current = {explorer_id: explorer_state(page, explorer_id) for explorer_id in explorer_ids}
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
         # Reload the page (same kernel): every figure shows its current state.
@@ -905,9 +927,15 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
             wait_for_explorers(page, explorer_ids, timeout_ms=90_000)
         problems.extend(page.evaluate(CELL_PROBLEMS_JS))
         check_explorers_render(page, explorer_ids, problems)
+        audit(page, "voila", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "voila")
         check_controls_answer(page, explorer_ids, problems, every_control=True)
+        audit(page, "voila", lesson, "after a step", problems)
         check_glossary_rows(page, problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            ring = screenshots / f"{lesson}-voila-focus.png"
+            keyboard_walk(page, "voila", WALKED["voila"], problems, screenshot=ring)
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "voila")
         if lesson == ANSWERS_LESSON:  # kept in the browser: a reload brings them back
             question = write_an_answer(page, problems)
@@ -958,6 +986,7 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
         wait_for_explorers(page, explorer_ids, timeout_ms=60_000)
         check_explorers_render(page, explorer_ids, problems)
+        audit(page, "site", lesson, "after run", problems)
         check_fit(page, explorer_ids, problems, "site")
         for explorer_id in explorer_ids:
             page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
@@ -971,6 +1000,12 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
                 )
             except Exception:
                 problems.append(f"{explorer_id}: {pressed} on the static site changed nothing")
+        audit(page, "site", lesson, "after a step", problems)
+        check_screen_reader(page, explorer_ids, explorer_selector, step_main_control, problems)
+        if lesson == KEYBOARD_LESSON:
+            ring = screenshots / f"{lesson}-site-focus.png"
+            keyboard_walk(page, "site", WALKED["site"], problems, screenshot=ring)
+            check_text_at_200_percent(page, problems, screenshots / f"{lesson}-site-200pc.png")
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "site")
         # The main path as the issue counts it: text, questions, quiz, captions and sentences
         # under the figures, shown without opening a fold, up to the key terms (the page's
@@ -1019,3 +1054,25 @@ def test_course_voila_settings_match_the_suite():
         f"{VOILA_SETTINGS} (Voila's own 'lab' template asks cdn.jsdelivr.net for an icon font; "
         "the course's template, share/jupyter/voila/templates/stemcell-course, does not)"
     )
+
+
+#: A JupyterLab page in miniature: a nameless button in the chrome and one in an output.
+FAKE_LAB = (
+    "<html lang='en'><title>t</title><body><div class='jp-Toolbar'><button id='in-chrome'>"
+    "</button></div><div class='jp-NotebookPanel'><div class='jp-Notebook'>"
+    "<div class='jp-MarkdownOutput'><p>text</p></div><div class='jp-OutputArea-output'>"
+    "<button id='in-output'></button></div></div></div></body></html>"
+)
+
+
+def test_the_audit_sees_what_the_course_renders_not_the_chrome(browser):
+    """axe reports a nameless button in an output area and leaves JupyterLab's toolbar alone."""
+    page = browser.new_page()
+    try:
+        page.set_content(FAKE_LAB)
+        problems = Problems()
+        counts = audit(page, "jupyterlab", "self-check", "made to fail", problems, record=False)
+    finally:
+        page.close()
+    assert counts["critical"] == 1 and any("in-output" in p for p in problems), problems
+    assert not any("in-chrome" in p for p in problems), problems

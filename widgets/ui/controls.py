@@ -65,11 +65,22 @@ class Slider:
     ranges_by: str = ""
     #: That control's value -> this slider's range, step and starting value.
     ranges: Mapping[Any, Range] = field(default_factory=dict)
+    #: The only settings, where the grid would be too fine for a mouse (a slider that
+    #: follows a logarithmic axis): increasing values on the grid, from min to max.
+    stops: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         Range(self.min, self.max, self.step, self.value)  # checks the default range
         if bool(self.ranges_by) != bool(self.ranges):
             raise ValueError(f"{self.name}: ranges_by and ranges go together")
+        ends = self.stops[:1] + self.stops[-1:]
+        if self.stops and (
+            ends != (self.min, self.max)
+            or list(self.stops) != sorted(set(self.stops))
+            or self.value not in self.stops
+            or self.ranges_by
+        ):
+            raise ValueError(f"{self.name}: stops must rise from min to max and hold the value")
 
     @property
     def decimals(self) -> int:
@@ -85,6 +96,8 @@ class Slider:
 
     def settings(self, values: Mapping[str, Any]) -> list[float]:
         """Every value of the grid, with the other controls at ``values``."""
+        if self.stops:
+            return [self.snap(stop) for stop in self.stops]
         r = self.range_for(values)
         count = math.floor((r.max - r.min) / r.step + 1e-9) + 1
         return [self.snap(r.min + i * r.step) for i in range(count)]
@@ -102,6 +115,8 @@ class Slider:
             allowed += f" (with {self.ranges_by} = {values[self.ranges_by]!r})"
         if not _number(value) or not r.min - 1e-9 <= value <= r.max + 1e-9:
             raise ValueError(f"{self.name} must be {allowed}; got {value!r}")
+        if self.stops:
+            return self.snap(min(self.stops, key=lambda stop: abs(stop - value)))
         steps = round((value - r.min) / r.step)
         return self.snap(min(r.min + steps * r.step, r.max))
 

@@ -17,7 +17,9 @@ const PING_MS = 2500;
 const LOST_MS = 9000;
 const ANNOUNCE_MS = 700;
 const NARROW_PX = 820;
-let uid = 0;
+// Ids unique in the page (labels, the figure's description): JupyterLab may load this
+// module once per explorer, so the count lives on the page, not in the module.
+const UID = Symbol.for("stemcell-course/uid");
 
 // -- plotly.js, once per page -------------------------------------------------------------
 // The kernel sends it (4.8 MB) to the first explorer that asks, as a custom message with a
@@ -184,7 +186,7 @@ class ExplorerView {
     this.el = el;
     this.spec = model.get("spec");
     this.values = { ...model.get("values") };
-    this.id = `cx-${++uid}`;
+    this.id = `cx-${(globalThis[UID] = (globalThis[UID] || 0) + 1)}`;
     this.inputs = new Map();
     this.drawnKey = null;
     this.lost = false;
@@ -263,7 +265,8 @@ class ExplorerView {
       const input = make("input", { type: "range", id, class: "cx-range", disabled: isFixed, "aria-label": name });
       const output = make("output", { class: "cx-value", for: id });
       const label = make("label", { for: id, class: "cx-label", text: control.label });
-      input.addEventListener("input", () => this.move(control.name, snap(control, input.value)));
+      // A slider with stops (its settings follow a logarithmic axis) moves over their positions.
+      input.addEventListener("input", () => this.move(control.name, control.stops?.length ? control.stops[Number(input.value)] : snap(control, input.value)));
       this.inputs.set(control.name, { control, input, output });
       const source = control.source ? make("span", { class: "cx-source", text: control.source === "assumed" ? "range assumed" : "" }) : null;
       return make("div", { class: "cx-control cx-slider", "data-control": control.name }, [make("div", { class: "cx-head" }, [label, output]), input, source]);
@@ -296,11 +299,12 @@ class ExplorerView {
       const value = this.values[name];
       const { control } = part;
       if (part.input && control.kind === "slider") {
-        const range = rangeOf(control, this.values);
+        const stops = control.stops?.length ? control.stops : null;
+        const range = stops ? { min: 0, max: stops.length - 1, step: 1 } : rangeOf(control, this.values);
         part.input.min = range.min;
         part.input.max = range.max;
         part.input.step = range.step;
-        part.input.value = value;
+        part.input.value = stops ? stops.findIndex((stop) => same(stop, value)) : value;
         part.input.setAttribute("aria-valuetext", shown(control, value));
         part.output.textContent = shown(control, value);
       } else if (part.input) {
