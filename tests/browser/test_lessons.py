@@ -626,7 +626,8 @@ def check_quiz_on_slide(page, problems) -> bool:
     qid = question.get_attribute("data-question")
     feedback = f".course-quiz .course-quiz-question[data-question='{qid}'] .quiz-feedback"
     before = page.locator(feedback).inner_text()
-    question.locator("input[type=radio]:checked, input[type=radio]").first.focus()
+    checked = question.locator("input[type=radio]:checked")
+    (checked if checked.count() else question.locator("input[type=radio]")).first.focus()
     page.keyboard.press("ArrowDown")
     try:
         page.wait_for_function(
@@ -844,6 +845,7 @@ def in_jupyterlab(page, watch, lab_server, notebook, lesson, explorer_ids, scree
         if lesson == KEYBOARD_LESSON:
             ring = screenshots / f"{lesson}-lab-focus.png"
             keyboard_walk(page, "jupyterlab", WALKED["jupyterlab"], problems, screenshot=ring)
+            page.wait_for_timeout(2_000)  # the walk's last steps reach the kernel first
         current = {explorer_id: explorer_state(page, explorer_id) for explorer_id in explorer_ids}
         screenshot_lesson(page, lesson, explorer_ids, screenshots, "lab")
 
@@ -1018,6 +1020,8 @@ def test_lesson_on_the_static_site(notebook, browser, static_site, screenshots):
         most = wordcount.MAX_MAIN_PATH_WORDS
         problems.check(words <= most, f"{words} words outside the folds (at most {most})")
         if lesson == ANSWERS_LESSON:  # kept in the browser; the record downloads
+            page.reload()  # the count above took the hidden model answers out of the page
+            page.wait_for_selector("body[data-figures-ready=yes]", timeout=60_000)
             question = write_an_answer(page, problems)
             radio = page.locator(".course-quiz .quiz-input input[type=radio]").first
             radio.check()
