@@ -586,18 +586,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="lessons executed at once")
     parser.add_argument("lessons", nargs="*", type=Path, help="default: lessons/*.ipynb")
     args = parser.parse_args(argv)
-    teacher = args.teacher_out.resolve() if args.teacher_out else None
-    summary = build(
-        args.out.resolve(),
-        [p.resolve() for p in args.lessons] or None,
-        args.jobs,
-        teacher_out=teacher,
-    )
+    teacher = args.teacher_out and args.teacher_out.resolve()
+    lessons = [p.resolve() for p in args.lessons] or None
+    summary = build(args.out.resolve(), lessons, args.jobs, teacher_out=teacher)
     pages = len(summary["lessons"])
     print(
-        f"wrote {pages} lesson pages, worksheets and the course map to {args.out} (learners)"
-        + (f" and, with the teacher guide, to {args.teacher_out}" if teacher else "")
-        + f" in {summary['seconds']} s"
+        f"wrote {pages} lessons, their worksheets and the course map to {args.out} (learners)"
+        f"{f' and with the guide to {teacher}' if teacher else ''} in {summary['seconds']} s"
     )
     return 0
 
