@@ -105,9 +105,10 @@ APP_PORT ?= 8866
 guide:
 	$(PYTHON) tools/teacher_guide.py
 
-## A static HTML course in build/site/: reads without a kernel and without the internet.
+## A static HTML course without a kernel or the internet: the learner edition in build/site/
+## (no teacher guide, no answer keys), the teacher edition in build/site-teacher/.
 site: setup
-	$(BIN)/python tools/static_site.py --out build/site
+	$(BIN)/python tools/static_site.py --out build/site --teacher-out build/site-teacher
 
 ## The lessons as apps (Voila, settings in voila.json), served by tools/voila_class.py: a page
 ## closed frees its kernel, idle kernels are culled, live kernels are capped (past the cap:

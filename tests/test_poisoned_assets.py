@@ -432,16 +432,18 @@ def test_the_static_site_built_from_poisoned_assets_shows_text_and_runs_nothing(
         encoding="utf-8",
     )
     monkeypatch.setattr(static_site, "GUIDE", guide)
-    out = tmp_path / "site"
+    out, teacher = tmp_path / "site", tmp_path / "site-teacher"
     # In a thread of its own: the build runs an event loop, and Playwright's runs in this one.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(static_site.build, out, jobs=2).result()
-    pages = sorted(out.glob("*.html"))
-    assert len(pages) >= len(lesson_ids()) + 2
+        pool.submit(static_site.build, out, jobs=2, teacher_out=teacher).result()
+    pages = sorted(out.glob("*.html")) + sorted(teacher.glob("*.html"))
+    assert (teacher / "teacher-guide.html") in pages
+    assert len(pages) >= 2 * (2 * len(lesson_ids()) + 1) + 1
     for page_path in pages:
         faults, text = inert(page_path.read_text(encoding="utf-8"))
         assert not faults, f"{page_path.name}: {faults}"
-        if page_path.stem in lesson_ids() or page_path.stem == "teacher-guide":
+        stem = page_path.stem.removeprefix("worksheet-")
+        if stem in lesson_ids() or stem == "teacher-guide":
             assert MARK in text, f"{page_path.name}: the poisoned text is not shown"
     for page_path in pages:
         page = browser.new_page()

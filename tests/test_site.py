@@ -7,7 +7,10 @@ figures its front end switches between, its main control always among the live
 ones, and every entry is what the explorer itself draws (checked against the
 explorer run here); every guiding and quiz question is there with its model answer
 or feedback; one shared plotly.js; no widget state; and nothing is loaded from another
-host. The browser suite (tests/browser) opens every lesson page in Chromium and moves its explorers.
+host. The learner edition
+(``--out``) has no teacher guide, no class plan, no answer key and no link to them; the
+teacher edition (``--teacher-out``) has them, and the same lesson pages and worksheets. The browser
+suite (tests/browser) opens every lesson page in Chromium and moves its explorers.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import static_site  # noqa: E402
+import teacher_kit  # noqa: E402
 
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 
@@ -140,8 +145,16 @@ def _values(explorer, key: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
+    teacher = out.parent / "site-teacher"
     subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "static_site.py"), "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "tools" / "static_site.py"),
+            "--out",
+            str(out),
+            "--teacher-out",
+            str(teacher),
+        ],
         check=True,
         cwd=ROOT,
         timeout=900,
@@ -156,7 +169,11 @@ def pages(site: Path) -> list[Path]:
 
 def test_make_site_builds_it():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^site: .*\n\t.*tools/static_site\.py --out build/site", makefile, re.M)
+    assert re.search(
+        r"^site: .*\n\t.*tools/static_site\.py --out build/site --teacher-out build/site-teacher",
+        makefile,
+        re.M,
+    )
 
 
 def test_every_lesson_has_a_page_and_the_course_map_links_it(site: Path):
@@ -164,7 +181,10 @@ def test_every_lesson_has_a_page_and_the_course_map_links_it(site: Path):
     for lesson in LESSONS:
         assert (site / f"{lesson.stem}.html").is_file(), f"no page for {lesson.name}"
         assert f"{lesson.stem}.html" in index.links, f"the course map does not link {lesson.stem}"
-    assert "teacher-guide.html" in index.links
+    assert "teacher-guide.html" not in index.links, "the learner edition links the guide"
+    assert "teacher-guide.html" in parse(site.parent / "site-teacher" / "index.html").links
+    for lesson in LESSONS:
+        assert teacher_kit.worksheet_name(lesson.stem) in index.links
     text = (site / "index.html").read_text(encoding="utf-8")
     for lesson in LESSONS:
         with (ROOT / "assets" / "lessons" / f"{lesson.stem}.toml").open("rb") as handle:
@@ -271,7 +291,10 @@ def test_questions_and_quiz_take_answers_with_their_feedback(site: Path, lesson:
     assert all(g["model_answer"] and g["question"] for g in guiding)
 
 
-def test_every_local_link_lands(site: Path, pages: list[Path]):
+@pytest.mark.parametrize("edition", ["site", "site-teacher"])
+def test_every_local_link_lands(site: Path, edition: str):
+    site = site.parent / edition
+    pages = sorted(site.glob("*.html"))
     ids = {page.name: parse(page).ids for page in pages}
     for page in pages:
         for link in parse(page).links:
@@ -282,3 +305,49 @@ def test_every_local_link_lands(site: Path, pages: list[Path]):
             assert (site / name).is_file(), f"{page.name} links to missing {link}"
             if fragment and name in ids:
                 assert fragment in ids[name], f"{page.name}: no #{fragment} in {name}"
+
+
+def _guide_only(lesson: Path) -> list[str]:
+    """What of a lesson's data only the teacher guide shows (never a lesson page)."""
+    with (ROOT / "assets" / "lessons" / f"{lesson.stem}.toml").open("rb") as handle:
+        teacher = tomllib.load(handle)["teacher"]
+    return [
+        text
+        for field in ("misconceptions", "discussion", "class_plan", "skip_when_short")
+        for text in teacher[field]
+    ]
+
+
+def test_the_learner_edition_has_no_teacher_guide_and_no_answer_key(site: Path, pages):
+    teacher = site.parent / "site-teacher"
+    assert not (site / "teacher-guide.html").exists()
+    assert (teacher / "teacher-guide.html").is_file()
+    learner_text = {p.name: unescape(p.read_text(encoding="utf-8")) for p in pages}
+    guide = unescape((teacher / "teacher-guide.html").read_text(encoding="utf-8"))
+    for page, text in learner_text.items():
+        assert "teacher-guide" not in text, f"{page} (learner edition) names the teacher guide"
+        assert "Worksheet answer key" not in text and "ws-teacher" not in text, page
+    for lesson in LESSONS:
+        for note in _guide_only(lesson):
+            assert note in guide, f"the teacher edition's guide lacks: {note}"
+            shown = [name for name, text in learner_text.items() if note in text]
+            assert not shown, f"the learner edition shows a teacher note in {shown}: {note}"
+        assert "Worksheet answer key (quiz):" in guide
+        worksheet = teacher_kit.worksheet_name(lesson.stem)
+        assert (site / worksheet).is_file() and (teacher / worksheet).is_file()
+        assert "ws-teacher" in (teacher / worksheet).read_text(encoding="utf-8")
+
+
+def test_both_editions_come_from_one_build_with_the_same_lessons(site: Path, pages):
+    teacher = site.parent / "site-teacher"
+    assert sorted(p.name for p in teacher.glob("*.html")) == sorted(
+        [p.name for p in pages] + ["teacher-guide.html"]
+    )
+    for page in pages:
+        mine = (teacher / page.name).read_text(encoding="utf-8")
+        assert teacher_kit.strip_teacher_only(mine) == page.read_text(encoding="utf-8"), page.name
+    every = sorted(p.relative_to(teacher).as_posix() for p in teacher.rglob("*") if p.is_file())
+    assert every == sorted(
+        [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+        + ["teacher-guide.html"]
+    )

@@ -15,7 +15,9 @@
 * every guiding question with a box for the learner's answer, and the quiz, drawn and
   graded by the notebook's own front end (``widgets/ui/answers.js``): answers are kept in
   the browser (localStorage) and the quiz downloads the learner's record;
-* ``teacher-guide.html`` from docs/teacher-guide.md;
+* ``teacher-guide.html`` from docs/teacher-guide.md, and a printable worksheet per lesson;
+  with ``--teacher-out``, the teacher edition there and the learner edition in ``--out``
+  (no teacher guide, no answer key, no link to them: tools/teacher_kit.py);
 * one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and
   ``course.js``; no page loads anything from another host and no widget state is
   stored (figures are plain plotly JSON).
@@ -41,6 +43,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import teacher_kit
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -360,8 +364,9 @@ def _nav(stems: list[str], titles: dict[str, str], current: str | None) -> str:
         if index + 1 < len(stems):
             nxt = stems[index + 1]
             links.append(f"<a href='{nxt}.html' rel='next'>{short(nxt)} →</a>")
-    links.append("<a href='teacher-guide.html'>Teacher guide</a>")
-    return " · ".join(links)
+        links.append(f"<a href='{teacher_kit.worksheet_name(current)}'>Worksheet</a>")
+    guide = teacher_kit.teacher_only(" · <a href='teacher-guide.html'>Teacher guide</a>")
+    return " · ".join(links) + guide
 
 
 async def _execute(path: Path, semaphore: asyncio.Semaphore, timeout: int) -> Any:
@@ -444,8 +449,15 @@ def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]
     )
 
 
-def build(out: Path, lessons: list[Path] | None = None, jobs: int = 2, timeout: int = 600) -> dict:
-    """Execute the lessons and write the static site into ``out``; return a summary."""
+def build(
+    out: Path,
+    lessons: list[Path] | None = None,
+    jobs: int = 2,
+    timeout: int = 600,
+    teacher_out: Path | None = None,
+) -> dict:
+    """Execute the lessons once; write the learner edition into ``out`` (and the teacher
+    edition into ``teacher_out``); return a summary."""
     paths = sorted(lessons if lessons is not None else LESSONS.glob("*.ipynb"))
     if not paths:
         raise FileNotFoundError(f"no lessons in {LESSONS}")
@@ -499,6 +511,7 @@ def build(out: Path, lessons: list[Path] | None = None, jobs: int = 2, timeout: 
         )
     summary["seconds"] = round(time.perf_counter() - started, 1)
     (out / "site.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    teacher_kit.write_editions(out, teacher_out, [d for s in stems if (d := _lesson_data(s))])
     return summary
 
 
@@ -517,7 +530,8 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
             f"<tr><td>{html.escape(lesson['id'].split('-')[0])}</td>"
             f"<td><a href='{lesson['page']}'>{html.escape(titles[lesson['id']])}</a></td>"
             f"<td>{html.escape(str(minutes)) if minutes else ''}</td>"
-            f"<td><ul>{explorers}</ul></td></tr>"
+            f"<td><ul>{explorers}</ul></td>"
+            f"<td><a href='{teacher_kit.worksheet_name(lesson['id'])}'>worksheet</a></td></tr>"
         )
     stems = [lesson["id"] for lesson in summary["lessons"]]
     body = (
@@ -527,10 +541,15 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
         "without installing anything and without the internet. Start with lesson 00.</p>"
         "<h2 id='course-map'>The course map</h2>"
         "<table class='site-map'><thead><tr><th>#</th><th>Lesson</th><th>Minutes</th>"
-        f"<th>Explorers</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<th>Explorers</th><th>To print</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         "<p>Every explorer answers its controls here too; the tag says how many of them "
         "the page holds (the others stay at their starting values: change them in the live "
-        "lesson). For teachers: the <a href='teacher-guide.html'>teacher guide</a>.</p>"
+        "lesson). Each lesson's worksheet prints its guiding questions and quiz."
+        + teacher_kit.teacher_only(
+            " For teachers: the <a href='teacher-guide.html'>teacher guide</a>, with each "
+            "lesson's class plan and the worksheets' answer key."
+        )
+        + "</p>"
     )
     return _page(
         "Stem cell transplantation course",
@@ -543,14 +562,17 @@ def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "site")
+    parser.add_argument("--teacher-out", type=Path, help="write the teacher edition here")
     parser.add_argument("--jobs", type=int, default=2, help="lessons executed at once")
     parser.add_argument("lessons", nargs="*", type=Path, help="default: lessons/*.ipynb")
     args = parser.parse_args(argv)
-    summary = build(args.out.resolve(), [p.resolve() for p in args.lessons] or None, args.jobs)
+    teacher = args.teacher_out and args.teacher_out.resolve()
+    lessons = [p.resolve() for p in args.lessons] or None
+    summary = build(args.out.resolve(), lessons, args.jobs, teacher_out=teacher)
     pages = len(summary["lessons"])
     print(
-        f"wrote {pages} lesson pages, the course map and the guide to {args.out} "
-        f"in {summary['seconds']} s"
+        f"wrote {pages} lessons, their worksheets and the course map to {args.out} (learners)"
+        f"{f' and with the guide to {teacher}' if teacher else ''} in {summary['seconds']} s"
     )
     return 0
 

@@ -24,6 +24,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import teacher_kit
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_DATA = ROOT / "assets" / "lessons"
 GUIDE = ROOT / "docs" / "teacher-guide.md"
@@ -31,10 +34,8 @@ GUIDE = ROOT / "docs" / "teacher-guide.md"
 SIZING = ROOT / "docs" / "class-sizing.toml"
 STAGES = ("predict", "explore", "explain")
 TEACHER_FIELDS = ("timing", "class_plan", "misconceptions", "discussion", "skip_when_short")
-#: Minutes to switch on, open the lesson and run all its cells on a prepared machine.
-STARTUP_MINUTES = 5
-#: A class period: a lesson plus start-up must fit in it.
-CLASS_MINUTES = 50
+STARTUP_MINUTES = teacher_kit.STARTUP_MINUTES
+CLASS_MINUTES = teacher_kit.CLASS_MINUTES
 
 INTRO = """\
 # Teacher guide
@@ -61,9 +62,21 @@ what the learners see.
   text and tables at 24 px, larger explorers and figures.
 * **Without code.** `make app` (or the Voila badge in the README) shows a lesson
   as an app: text, explorers and quiz, no code cells.
-* **Without a kernel.** `make site` builds a static copy of the course in
-  `build/site/` that opens in any browser, offline (figures stay interactive where
-  an explorer has a single main control with few steps).
+* **Without a kernel.** `make site` executes the lessons once and writes two static
+  copies that open in any browser, offline: the **learner edition** in `build/site/`
+  (lessons, quizzes with their feedback, worksheets; no teacher guide, no class plans,
+  no answer keys, no link to them: safe to copy to a USB stick for the class) and the
+  **teacher edition** in `build/site-teacher/` (the same, plus this guide as
+  `teacher-guide.html`). Open `index.html` in either.
+* **Worksheets.** Each lesson has a printable worksheet, `worksheet-<lesson>.html` in
+  both editions (linked from the course map and from the lesson's page): open it and
+  print (<kbd>Ctrl</kbd>+<kbd>P</kbd>). It prints the guiding questions in lesson order,
+  each with lines to write on, a page per section, then the quiz (tick a box A-D, or
+  write the number and its unit); no navigation is printed. In the teacher edition the
+  worksheet also shows, on screen only, the lesson's 50-minute plan and a link to its
+  answer key here. The key is in each lesson's chapter below: the guiding questions are
+  numbered as on the worksheet, with their model answers, and *Worksheet answer key
+  (quiz)* gives each right letter and choice id, or the number and its tolerance.
 * **Without installing.** The README's Binder badges open the course in the
   browser; on a JupyterHub, `make hub-link HUB=<your hub>` prints the link to share.
 
@@ -74,8 +87,9 @@ learner reads on the main path (everything shown without opening a *Go deeper*
 fold, up to the key terms) at 150 words a minute, plus 6 minutes for the
 predict-explore-explain task at each explorer and 1 minute per quiz question.
 The rates are in each lesson's TOML (`[timing]`). With 5 minutes to start up on
-a prepared machine, every lesson fits a 50-minute class; each lesson below says
-what to skip when time is short. Corrections to the content since earlier
+a prepared machine, every lesson fits a 50-minute class: each lesson below lays its
+sections on the clock of a 50-minute class and says what to skip when time is short
+(and how many of the computed minutes that saves). Corrections to the content since earlier
 printed versions are listed in [the content changelog](content-changelog.md).
 """
 
@@ -246,11 +260,13 @@ def render_quiz_question(number: int, q: dict[str, Any]) -> list[str]:
     lines = [f"{number}. **{q['question']}**"]
     if q["kind"] == "choice":
         lines[0] += " *(multiple choice)*"
-        for choice in q["choices"]:
+        for letter, choice in zip(teacher_kit.LETTERS, q["choices"], strict=False):
+            name = f"{letter}. {choice['text']}"
             if choice.get("correct"):
-                lines.append(f"   - ✔ **{choice['text']}** *(correct)* — {choice['feedback']}")
+                right = f"*(correct, `{choice['id']}`)*"
+                lines.append(f"   - ✔ **{name}** {right} — {choice['feedback']}")
             else:
-                lines.append(f"   - ✘ {choice['text']} *(wrong)* — {choice['feedback']}")
+                lines.append(f"   - ✘ {name} *(wrong)* — {choice['feedback']}")
     else:
         unit = q["unit"]
         low = q["answer"] - q["tolerance"]
@@ -267,7 +283,7 @@ def render_quiz_question(number: int, q: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_lesson(lesson: dict[str, Any]) -> str:
+def render_lesson(lesson: dict[str, Any], sections: dict[str, str] | None = None) -> str:
     teacher = lesson["teacher"]
     lid = lesson["id"]
     out = [
@@ -277,22 +293,20 @@ def render_lesson(lesson: dict[str, Any]) -> str:
         f"[`lessons/{lid}.ipynb`](../lessons/{lid}.ipynb); data: "
         f"[`assets/lessons/{lid}.toml`](../assets/lessons/{lid}.toml).",
         "",
-        "### Timing",
+        f"### A {CLASS_MINUTES}-minute class",
         "",
-        *[f"* {line}" for line in teacher["timing"]],
-    ]
-    total = timing_minutes(teacher["timing"])
-    if total is not None:
-        out += [
-            "",
-            f"Total: {total} minutes, plus {STARTUP_MINUTES} minutes of start-up: "
-            f"{total + STARTUP_MINUTES} of a {CLASS_MINUTES}-minute class.",
-        ]
-    out += [
+        f"{STARTUP_MINUTES} minutes of start-up on a prepared machine, then each section's "
+        "computed minutes. Printable worksheet: "
+        f"`{teacher_kit.worksheet_name(lid)}` in the static site (`make site`).",
+        "",
+        "| Clock | What |",
+        "|---|---|",
+        *[f"| {step.clock} | {_cell(step.what)} |" for step in teacher_kit.class_plan(lesson)],
         "",
         "### When time is short, skip",
         "",
         *[f"* {line}" for line in teacher["skip_when_short"]],
+        *[f"* {line}" for line in teacher_kit.time_savers(lesson)],
     ]
     out += [
         "",
@@ -303,19 +317,20 @@ def render_lesson(lesson: dict[str, Any]) -> str:
         "### Guiding questions and model answers",
         "",
         "Each section asks the learners to *predict* before they touch the explorer, "
-        "then to *explore* and to *explain*.",
+        "then to *explore* and to *explain*. Numbered as on the worksheet.",
     ]
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for g in lesson["guiding"]:
-        sections.setdefault(g["section"], []).append(g)
-    for section, questions in sections.items():
-        out += ["", f"#### Section: {section}", ""]
-        for g in sorted(questions, key=lambda g: STAGES.index(g["stage"])):
-            out.append(f"* **{g['stage'].capitalize()}.** {g['question']}")
-            out.append(f"  *Model answer:* {g['model_answer']}")
+    number = 0
+    for _section, heading, questions in teacher_kit.guiding_order(lesson, sections):
+        out += ["", f"#### {plain(heading)}", ""]
+        for g in questions:
+            number += 1
+            out.append(f"{number}. **{g['stage'].capitalize()}.** {g['question']}")
+            out.append(f"   *Model answer:* {g['model_answer']}")
     out += ["", "### Quiz: answers and reasoning", ""]
     for number, q in enumerate(lesson["quiz"], 1):
         out += render_quiz_question(number, q)
+    key = "; ".join(f"{n}. {a}" for n, a in enumerate(teacher_kit.answer_key(lesson), 1))
+    out += ["", f"**Worksheet answer key (quiz):** {key}."]
     explorers = lesson.get("explorers", {})
     if explorers:
         out += ["", "### About the explorers", ""]
@@ -385,7 +400,7 @@ def render(lessons: list[dict[str, Any]] | None = None) -> str:
     if missing:
         raise GuideError("the teacher guide cannot be rendered:\n" + "\n".join(missing))
     parts = [INTRO, ANSWERS, render_sizing(), render_overview(lessons)]
-    parts += [render_lesson(lesson) for lesson in lessons]
+    parts += [render_lesson(x, teacher_kit.notebook_sections(x["id"])) for x in lessons]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
