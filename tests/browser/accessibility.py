@@ -225,6 +225,12 @@ def keyboard_walk(
             problems.append(f"keyboard ({surface}): {key} on {stops[stop]} changed nothing")
         if focused["tag"] == "summary" and after and after["stop"] == stop:
             page.keyboard.press("Enter")  # close the fold again
+    # Each explorer's Projector box switches the whole page's look (Space on each, an odd
+    # number of times): the walk leaves the page in the look it found.
+    page.evaluate(
+        "() => document.documentElement.classList.contains('course-projector')"
+        " && document.querySelector('.cx-projector input').click()"
+    )
     missed = [stops[i] for i in range(len(stops)) if i not in reached]
     problems.check(not missed, f"keyboard ({surface}): Tab never reached {missed[:5]}")
     print(f"keyboard {surface}: {len(reached)} of {len(stops)} stops reached and operated")
