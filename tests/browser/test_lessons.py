@@ -614,7 +614,7 @@ def _next_slide(page) -> bool:
         )
         if button.count():
             button.first.click()
-            page.wait_for_timeout(150)
+            page.wait_for_timeout(100)
             return True
     return False
 
@@ -641,6 +641,10 @@ def check_quiz_on_slide(page, problems) -> bool:
     return True
 
 
+#: Two animation frames: what the last step changed is painted.
+PAINTED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
     """Present the lesson with the slides key at 1280x720 and walk every slide: no code or
     execution count, text at 24 px, nothing past the screen; each explorer answers a
@@ -662,7 +666,7 @@ def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
                 seen = now["cells"]
                 slides += 1
                 where = f"slide {slides} (cells {now['cells']})"
-                settle(page)
+                page.evaluate(PAINTED_JS)  # the step is measured; its screenshot once painted
                 page.screenshot(path=str(folder / f"{lesson}-slide-{slides:02d}.png"))
                 problems.check(not now["code"], f"{where}: shows code or an execution count")
                 problems.check(not now["small"], f"{where}: text under 24 px: {now['small']}")
