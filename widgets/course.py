@@ -23,14 +23,12 @@ from typing import Any
 from .ui.answers import AnswerStore, AnswersWidget, model_answers
 from .ui.assets import bibliography, glossary, lesson_data
 from .ui.quiz import Quiz
-from .ui.theme import presentation
 
 __all__ = [
     "HTMLBlock",
     "Lesson",
     "format_reference",
     "model_answers",
-    "presentation",
     "short_citation",
 ]
 

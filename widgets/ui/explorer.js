@@ -199,7 +199,7 @@ class ExplorerView {
     const { spec } = this;
     const fixedHere = new Set(spec.fixed || []);
     this.root = make("div", {
-      class: "course-explorer" + (spec.presentation ? " cx-present" : ""),
+      class: "course-explorer",
       "data-explorer": spec.id,
       "data-main": spec.main,
     });

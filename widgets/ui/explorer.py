@@ -35,7 +35,6 @@ import traitlets
 from .assets import lesson_data
 from .controls import CUSTOM, Control, check_values
 from .tables import TableBuilder, tidy, values_key
-from .theme import is_presentation, presentation_figure
 
 __all__ = ["Explorer", "ExplorerWidget", "all_explorers", "explorers_for", "register"]
 
@@ -205,7 +204,6 @@ class Explorer:
             "caption": self.caption,
             "about": self.about,
             "custom": CUSTOM,
-            "presentation": is_presentation(),
         }
 
     # -- values ----------------------------------------------------------------------
@@ -292,7 +290,7 @@ class Explorer:
             if self._last_view is None:
                 raise
             return {**self._last_view, "error": f"Cannot show this: {error}"}
-        figure = tidy(presentation_figure(self.draw(state)))
+        figure = tidy(self.draw(state))
         view = {"figure": figure, "sentence": self.describe(state), "error": ""}
         self._last_view = view
         return view

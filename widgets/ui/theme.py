@@ -1,16 +1,11 @@
-"""The course look: a colour-blind-safe palette, line styles, and a presentation look.
+"""The course look: a colour-blind-safe palette and line styles.
 
 The palette is Okabe & Ito's (2008) set of eight colours distinguishable with the
 common forms of colour blindness; every series also gets its own line style and
 marker so that colour never carries meaning alone. Every lesson draws its figures
 with the same pieces: ``line``, ``points`` (labelled markers, the learner's setting),
 ``vline`` and ``threshold_line`` with ``end_label``, ``label``, ``band``, ``bars``, ``legend``.
-
-A teacher switches the presentation look (large fonts, high contrast, thick
-lines) on for every figure made afterwards with one call at the top of a lesson::
-
-    from widgets import course
-    course.presentation()
+The projector look (larger text, legends below) is the page's: ``explorer.js`` draws it.
 """
 
 from __future__ import annotations
@@ -19,10 +14,9 @@ from typing import Any
 
 __all__ = [
     *("DASHES", "GROUND", "GUIDE", "MARKERS", "PALETTE", "SHADE", "THRESHOLD"),
-    *("PRESENTATION_MINIMUM", "axis", "band", "bars", "columns", "end_label", "figure_layout"),
-    *("is_presentation", "label", "legend", "line", "line_style", "marker_style", "note"),
-    *("points", "presentation", "presentation_figure", "rows_axis", "style_css"),
-    *("threshold_line", "vline", "words"),
+    *("axis", "band", "bars", "columns", "end_label", "figure_layout", "label", "legend"),
+    *("line", "line_style", "marker_style", "note", "points", "rows_axis", "threshold_line"),
+    *("vline", "words"),
 ]
 
 #: Okabe-Ito colours, in the order series use them.
@@ -46,47 +40,8 @@ GUIDE = {"color": THRESHOLD, "dash": "dot", "width": 1.5}
 #: The white ground under a label on the plot, so that lines do not cross its words.
 GROUND = "rgba(255,255,255,0.85)"
 
-_state = {"presentation": False}
-
-_NORMAL = {"font": 13, "title": 16, "line": 2.5, "marker": 8}
-_PRESENTATION = {"font": 20, "title": 26, "line": 5.0, "marker": 14}
-
-
-def presentation(on: bool = True) -> None:
-    """Switch the large-font, high-contrast presentation look on (or off) for new figures.
-
-    Call it at the top of a lesson, before its explorers are created. It also
-    enlarges the controls' labels and the readouts (an HTML style is displayed).
-    """
-    _state["presentation"] = bool(on)
-    try:
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover - IPython ships with the kernel
-        return
-    display(HTML(style_css()))
-
-
-def is_presentation() -> bool:
-    """Whether the presentation look is on."""
-    return _state["presentation"]
-
-
-def _sizes() -> dict[str, float]:
-    return _PRESENTATION if is_presentation() else _NORMAL
-
-
-def style_css() -> str:
-    """The CSS for the controls and readouts in the current look."""
-    if not is_presentation():
-        return "<style>.course-explorer .explorer-readout {font-size: 1.05em;}</style>"
-    return (
-        "<style>"
-        ".course-explorer, .course-explorer .widget-label, .course-explorer .widget-readout,"
-        " .course-explorer .widget-dropdown select, .course-explorer .widget-toggle-button,"
-        " .course-quiz {font-size: 20px !important; color: #000;}"
-        ".course-explorer .explorer-readout {font-size: 22px; font-weight: 600;}"
-        "</style>"
-    )
+#: Sizes of text, lines and markers.
+SIZES = {"font": 13, "title": 16, "line": 2.5, "marker": 8}
 
 
 def line_style(index: int, *, width: float | None = None) -> dict[str, Any]:
@@ -94,7 +49,7 @@ def line_style(index: int, *, width: float | None = None) -> dict[str, Any]:
     return {
         "color": PALETTE[index % (len(PALETTE) - 1)],
         "dash": DASHES[index % len(DASHES)],
-        "width": width if width is not None else _sizes()["line"],
+        "width": width if width is not None else SIZES["line"],
     }
 
 
@@ -103,7 +58,7 @@ def marker_style(index: int, **extra: Any) -> dict[str, Any]:
     return {
         "color": PALETTE[index % (len(PALETTE) - 1)],
         "symbol": MARKERS[index % len(MARKERS)],
-        "size": _sizes()["marker"],
+        "size": SIZES["marker"],
         **extra,
     }
 
@@ -182,9 +137,9 @@ def band(name: str, x0: float, x1: float, y0: float, y1: float, **extra: Any) ->
 def axis(title: str, **extra: Any) -> dict[str, Any]:
     """An axis in the course look, titled ``title``."""
     return {
-        "title": {"text": title, "font": {"size": _sizes()["font"]}},
+        "title": {"text": title, "font": {"size": SIZES["font"]}},
         "showgrid": True,
-        "gridcolor": "#bbbbbb" if is_presentation() else "#e5e5e5",
+        "gridcolor": "#e5e5e5",
         "ticks": "outside",
         **extra,
     }
@@ -213,7 +168,7 @@ def note(text: str, *, x: float, y: float, size: float = 1.0, **extra: Any) -> d
         "xref": "paper",
         "yref": "paper",
         "showarrow": False,
-        "font": {"size": round(_sizes()["font"] * size, 1)},
+        "font": {"size": round(SIZES["font"] * size, 1)},
         **extra,
     }
 
@@ -237,19 +192,14 @@ def figure_layout(
     **extra: Any,
 ) -> dict[str, Any]:
     """A plotly layout in the course look: a title, labelled axes with units, white ground."""
-    sizes = _sizes()
-    high_contrast = is_presentation()
-    frame = {
-        "linecolor": "#000000" if high_contrast else "#444444",
-        "linewidth": 2 if high_contrast else 1,
-        "zeroline": False,
-    }
+    sizes = SIZES
+    frame = {"linecolor": "#444444", "linewidth": 1, "zeroline": False}
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": sizes["title"]}, "x": 0.02, "xanchor": "left"},
-        "font": {"size": sizes["font"], "color": "#000000" if high_contrast else "#222222"},
+        "font": {"size": sizes["font"], "color": "#222222"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "height": int(height * (1.25 if high_contrast else 1.0)),
+        "height": height,
         "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
         "xaxis": axis(x_title, **frame),
         "yaxis": axis(y_title, **frame),
@@ -262,64 +212,3 @@ def figure_layout(
         else:
             layout[key] = value
     return layout
-
-
-#: The least a size may be in the presentation look (a width of 0 stays 0: no line).
-PRESENTATION_MINIMUM = {"font": 16, "line": 3.0, "marker": 10}
-
-
-def _scaled(value: Any, kind: str) -> Any:
-    """A size scaled from the normal to the presentation look: never shrunk, capped, floored.
-
-    A value already at least the presentation size (made with the theme while the
-    presentation look was on) stays as it is; a smaller one grows by the ratio of the
-    two looks, up to the presentation size and at least to ``PRESENTATION_MINIMUM``.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return value
-    normal, projected = _NORMAL[kind], _PRESENTATION[kind]
-    if value >= projected:
-        return value
-    grown = min(value * projected / normal, projected)
-    return round(max(grown, PRESENTATION_MINIMUM[kind]), 1)
-
-
-def _project(node: Any, key: str = "") -> Any:
-    if isinstance(node, list):
-        return [_project(item, key) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for name, value in node.items():
-        if name == "template":
-            out[name] = value
-        elif name == "size" and key.endswith("font"):
-            out[name] = _scaled(value, "font")
-        elif name == "width" and key == "line":
-            out[name] = _scaled(value, "line")
-        elif name == "size" and key == "marker":
-            if isinstance(value, list | tuple):
-                out[name] = [_scaled(v, "marker") for v in value]
-            else:
-                out[name] = _scaled(value, "marker")
-        else:
-            out[name] = _project(value, name)
-    return out
-
-
-def presentation_figure(figure: Any) -> Any:
-    """The figure in the presentation look: thin lines, small markers and small text enlarged.
-
-    The explorers call it on the figure they build (before it is displayed), so the
-    sizes an explorer sets by hand (an annotation's font, a grey edge's width) follow
-    the look too. In the normal look the figure is returned unchanged.
-    """
-    if not is_presentation():
-        return figure
-    data = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else dict(figure)
-    projected = _project(data)
-    for trace in projected.get("data", []):
-        mode = trace.get("mode", "")
-        if "lines" in mode and "width" not in trace.get("line", {}):
-            trace.setdefault("line", {})["width"] = _PRESENTATION["line"]
-    return projected
