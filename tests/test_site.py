@@ -107,15 +107,6 @@ def parse(path: Path) -> Parsed:
     return parsed
 
 
-def figures(parsed: Parsed) -> list[dict[str, Any]]:
-    """The page's plain figures."""
-    return [
-        {**json.loads(text), "_target": attrs["data-target"]}
-        for attrs, text in parsed.scripts
-        if "site-figure" in attrs.get("class", "")
-    ]
-
-
 def explorer_states(parsed: Parsed) -> list[dict[str, Any]]:
     """What the page's explorers are drawn from (``Explorer.static_state``)."""
     return [
@@ -199,11 +190,8 @@ def test_no_page_loads_anything_from_another_host(site: Path, pages: list[Path])
         for target in parsed.loads:
             assert not remote.match(target), f"{page.name} loads {target}"
             assert (site / target.split("#")[0].split("?")[0]).is_file(), f"{page.name}: {target}"
-        for attrs, text in parsed.scripts:
-            if "site-figure" in attrs.get("class", ""):
-                assert "http" not in text, f"{page.name}: a figure names a remote address"
-            else:
-                assert not re.search(r"https?:|//cdn", text), f"{page.name}: inline script"
+        for _attrs, text in parsed.scripts:
+            assert not re.search(r"https?:|//cdn", text), f"{page.name}: inline script"
         for style in parsed.styles:
             assert "url(" not in style and "@import" not in style, f"{page.name}: {style[:80]}"
     for extra in ("course.css", "course.js", static_site.EXPLORER_JS, static_site.ANSWERS_JS):
@@ -221,7 +209,7 @@ def test_one_shared_copy_of_plotly_js(site: Path, pages: list[Path]):
     for page in pages:
         parsed = parse(page)
         loaded = [t for t in parsed.loads if t.endswith(".js")]
-        if figures(parsed) or explorer_states(parsed):
+        if explorer_states(parsed):
             assert loaded.count(static_site.PLOTLY_JS) == 1, page.name
         states = explorer_states(parsed)
         limit = 1_000_000 + len(states) * (tables.MAX_GRID_BYTES + 200_000)

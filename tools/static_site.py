@@ -19,16 +19,12 @@
   with ``--teacher-out``, the teacher edition there and the learner edition in ``--out``
   (no teacher guide, no answer key, no link to them: tools/teacher_kit.py);
 * one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and
-  ``course.js``; no page loads anything from another host and no widget state is
-  stored (figures are plain plotly JSON).
+  ``course.js``; no page loads anything from another host.
 
-How the figures get out of the kernel: the builder runs one extra cell first
-that imports this module *in the kernel* and calls ``install_formatters()``,
-which tells IPython to display an explorer or a quiz
-as a JSON description (``MIME``) instead of a live widget. This module's top
-level therefore imports only the standard library; the kernel part needs
-plotly/ipywidgets (the kernel has them), the build part nbclient/nbconvert (the
-course's server environment has them).
+How the explorers get out of the kernel: the builder runs one extra cell first that
+imports this module *in the kernel* and calls ``install_formatters()``, which tells
+IPython to display an explorer or an answers widget as a JSON description (``MIME``).
+This module's top level therefore imports only the standard library and tools/.
 """
 
 from __future__ import annotations
@@ -44,6 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import links
+import teacher_guide
 import teacher_kit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,24 +59,9 @@ FRONT_END = ROOT / "widgets" / "ui"
 FRONT_CSS = ("explorer.css", "answers.css")
 #: The static site's own style sheet and script (drawing figures, explorers, answers).
 SITE = ROOT / "tools" / "site"
-PLOTLY_CONFIG = {
-    "responsive": True,
-    "displaylogo": False,
-    "showSendToCloud": False,
-    "showLink": False,
-    "plotlyServerURL": "",
-    "typesetMath": False,
-}
 
 
 # == In the kernel ==========================================================================
-def _plain(value: Any) -> Any:
-    """Plotly objects and numpy arrays as plain JSON values (plotly's own encoder)."""
-    from plotly.io.json import to_json_plotly
-
-    return json.loads(to_json_plotly(value))
-
-
 def explorer_description(explorer: Any) -> dict[str, Any]:
     """What the static page shows of an explorer: the explorer itself, with the whole grid
     of the settings it can ship (``widgets.ui.tables.grid``: the same engine as the page's
@@ -98,20 +81,16 @@ def explorer_description(explorer: Any) -> dict[str, Any]:
 
 def answers_description(widget: Any) -> dict[str, Any]:
     """Guiding questions or the quiz: drawn and graded by ``answers.js``, kept in the browser."""
-    return {"kind": "answers", "spec": _plain(widget.spec)}
+    return {"kind": "answers", "spec": dict(widget.spec)}
 
 
 def install_formatters() -> None:
-    """Display explorers, quizzes and figure widgets as static descriptions (``MIME``)."""
-    import ipywidgets as w
-    import plotly.io as pio
+    """Display explorers, guiding questions and quizzes as static descriptions (``MIME``)."""
     from IPython import get_ipython
 
     from widgets.ui.answers import AnswersWidget
     from widgets.ui.explorer import Explorer
-    from widgets.ui.quiz import Quiz
 
-    pio.renderers.default = "plotly_mimetype"
     formatter = get_ipython().display_formatter.mimebundle_formatter
 
     def bundle(description: dict[str, Any], text: str) -> dict[str, Any]:
@@ -122,26 +101,9 @@ def install_formatters() -> None:
         lambda obj, include=None, exclude=None: bundle(explorer_description(obj), repr(obj)),
     )
     formatter.for_type(
-        Quiz,
-        lambda obj, include=None, exclude=None: bundle(answers_description(obj.widget), "Quiz"),
-    )
-    formatter.for_type(
         AnswersWidget,
         lambda obj, include=None, exclude=None: bundle(answers_description(obj), "Questions"),
     )
-    formatter.for_type(
-        w.Widget,
-        lambda obj, include=None, exclude=None: bundle(
-            {"kind": "widget", "name": type(obj).__name__}, type(obj).__name__
-        ),
-    )
-
-    def text(obj, include=None, exclude=None):
-        value = obj.value if isinstance(obj, w.HTML | w.HTMLMath) else html.escape(obj.value)
-        return bundle({"kind": "html", "html": value}, obj.value)
-
-    for text_widget in (w.HTML, w.HTMLMath, w.Label):
-        formatter.for_type(text_widget, text)
 
 
 # == Building the site ======================================================================
@@ -162,13 +124,6 @@ def _lesson_data(lesson_id: str) -> dict[str, Any]:
     from widgets.ui.assets import lesson_data, lesson_ids
 
     return lesson_data(lesson_id) if lesson_id in lesson_ids() else {}
-
-
-def _links():
-    sys.path.insert(0, str(ROOT / "tools"))
-    import links
-
-    return links
 
 
 class Page:
@@ -199,7 +154,7 @@ class Page:
             relative = where.relative_to(ROOT)
         except ValueError:
             return target
-        address = _links().address()
+        address = links.address()
         return f"{address.git_url}/blob/{address.branch}/{relative.as_posix()}{suffix}"
 
     def _src(self, target: str) -> str:
@@ -212,20 +167,12 @@ class Page:
         return name
 
     def rewrite(self, body: str) -> str:
-        body = re.sub(
-            r"""(href)=(["'])(.*?)\2""",
-            lambda m: (
-                f"{m.group(1)}={m.group(2)}{self._href(html.unescape(m.group(3)))}{m.group(2)}"
-            ),
-            body,
-        )
-        return re.sub(
-            r"""(src)=(["'])(.*?)\2""",
-            lambda m: (
-                f"{m.group(1)}={m.group(2)}{self._src(html.unescape(m.group(3)))}{m.group(2)}"
-            ),
-            body,
-        )
+        def one(m: re.Match[str]) -> str:
+            name, quote, target = m.groups()
+            link = (self._href if name == "href" else self._src)(html.unescape(target))
+            return f"{name}={quote}{link}{quote}"
+
+        return re.sub(r"""(href|src)=(["'])(.*?)\2""", one, body)
 
     # -- cells ------------------------------------------------------------------------------
     def markdown(self, source: str) -> str:
@@ -244,8 +191,9 @@ class Page:
         data = output.get("data", {})
         if MIME in data:
             return self.static(data[MIME])
-        if "application/vnd.plotly.v1+json" in data:
-            return self.figure(data["application/vnd.plotly.v1+json"])
+        live = [m for m in data if m.startswith("application/vnd.")]
+        if live:  # a plain figure or widget would need a kernel or another host: an explorer
+            raise RuntimeError(f"{self.stem}: an output the static site cannot show: {live}")
         if "text/html" in data:
             text = data["text/html"]
             text = "".join(text) if isinstance(text, list) else text
@@ -262,37 +210,11 @@ class Page:
         return ""
 
     def static(self, description: dict[str, Any]) -> str:
-        kind = description.get("kind")
-        if kind == "explorer":
+        if description["kind"] == "explorer":
             return self.explorer(description)
-        if kind == "answers":
-            self.quizzes += description["spec"]["kind"] == "quiz"
-            payload = json.dumps(description["spec"], ensure_ascii=False).replace("</", "<\\/")
-            return f"<script type='application/json' class='site-answers'>{payload}</script>"
-        if kind == "html":
-            return f"<div class='site-html'>{self.rewrite(description['html'])}</div>"
-        return (
-            "<p class='site-note'>(A control that works in the live notebook: open the "
-            "lesson on Binder from the course map.)</p>"
-        )
-
-    def _plot(self, spec: dict[str, Any], label: str) -> str:
-        self.figures += 1
-        target = f"figure-{self.stem}-{self.figures}"
-        payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
-        return (
-            f"<div class='site-plot' id='{target}' role='group' "
-            f"aria-label='{html.escape(label)}'></div>"
-            f"<script type='application/json' class='site-figure' data-target='{target}'>"
-            f"{payload}</script>"
-        )
-
-    def figure(self, figure: dict[str, Any]) -> str:
-        spec = {"data": figure.get("data", []), "layout": figure.get("layout", {})}
-        spec["config"] = PLOTLY_CONFIG
-        title = spec["layout"].get("title", {})
-        label = title.get("text", "Figure") if isinstance(title, dict) else str(title)
-        return f"<figure class='site-figure-box'>{self._plot(spec, label)}</figure>"
+        self.quizzes += description["spec"]["kind"] == "quiz"
+        payload = json.dumps(description["spec"], ensure_ascii=False).replace("</", "<\\/")
+        return f"<script type='application/json' class='site-answers'>{payload}</script>"
 
     def explorer(self, d: dict[str, Any]) -> str:
         state = d["state"]
@@ -426,9 +348,6 @@ def _write_assets(out: Path) -> None:
 def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    sys.path.insert(0, str(ROOT / "tools"))
-    import teacher_guide
-
     page = Page("teacher-guide", lesson_stems)
     body = markdown2html_mistune(GUIDE.read_text(encoding="utf-8"))
 
@@ -469,7 +388,7 @@ def build(
     _write_assets(out)
     stems = [p.stem for p in paths]
     titles = {p.stem: _lesson_title(nb, p) for p, nb in zip(paths, notebooks, strict=True)}
-    binder = _links().binder_url
+    binder = links.binder_url
     summary: dict[str, Any] = {"lessons": []}
     for path, nb in zip(paths, notebooks, strict=True):
         page = Page(path.stem, set(stems))

@@ -22,7 +22,7 @@ from typing import Any
 
 from .ui.answers import AnswerStore, AnswersWidget, model_answers
 from .ui.assets import bibliography, glossary, lesson_data
-from .ui.quiz import Quiz
+from .ui.quiz import validate_question
 
 __all__ = [
     "HTMLBlock",
@@ -185,7 +185,7 @@ class Lesson:
         widget.text = "\n".join(f"{g['label']}. {g['question']}" for g in items)
         return widget
 
-    def quiz(self) -> Quiz:
+    def quiz(self) -> AnswersWidget:
         """The lesson's self-check quiz (the notebook's own heading names it, so no title),
         with the button that downloads the learner's record of the whole lesson."""
         questions = [
@@ -194,7 +194,9 @@ class Lesson:
         ]
         spec = {"lesson": self.id, "kind": "quiz", "title": "", "items": self.data["quiz"]}
         spec["record"] = {"title": self.title, "questions": questions}
-        return Quiz(self.data["quiz"], title="", widget=AnswersWidget(self.store, spec=spec))
+        for question in self.data["quiz"]:
+            validate_question(question)
+        return AnswersWidget(self.store, spec=spec)
 
     def references(self) -> HTMLBlock:
         """The lesson's references, numbered, from the course bibliography."""

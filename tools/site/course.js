@@ -1,6 +1,6 @@
-// Draws every plain figure of the page with the page's own copy of plotly.js, and every
-// explorer with the course's own front end (explorer.js, as in the notebook) over the
-// tables computed when the site was built. Nothing is loaded from anywhere else.
+// Draws every explorer with the course's own front end (explorer.js, as in the notebook)
+// over the tables computed when the site was built, with the page's own copy of plotly.js,
+// and the questions and quiz with answers.js. Nothing is loaded from anywhere else.
 (function () {
   "use strict";
   function staticModel(state) {
@@ -18,11 +18,6 @@
   }
   function drawAll() {
     var done = [];
-    document.querySelectorAll("script.site-figure").forEach(function (holder) {
-      var spec = JSON.parse(holder.textContent);
-      var plot = document.getElementById(holder.getAttribute("data-target"));
-      done.push(Plotly.newPlot(plot, spec.data, spec.layout, spec.config));
-    });
     document.querySelectorAll("script.site-explorer-state").forEach(function (holder) {
       var el = document.createElement("div");
       holder.after(el);

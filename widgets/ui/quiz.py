@@ -6,16 +6,14 @@ stated tolerance and a unit, and feedback for too low, right and too high.
 
 from __future__ import annotations
 
-import html
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "Feedback",
-    "Quiz",
     "choice_index",
     "feedback",
     "grade",
@@ -190,37 +188,3 @@ def feedback(question: Mapping[str, Any], answer: Any) -> str:
     except ValueError as error:
         return str(error)
     return f"{'✔ Right.' if result.correct else '✘ Not quite.'} {result.text}"
-
-
-class Quiz:
-    """A lesson's quiz, drawn and graded in the page (``answers.js``), every answer kept."""
-
-    def __init__(
-        self,
-        questions: Sequence[Mapping[str, Any]],
-        *,
-        title: str = "Check yourself",
-        widget: Any = None,
-    ) -> None:
-        from .answers import AnswersWidget
-
-        for question in questions:
-            validate_question(question)
-        self.questions = list(questions)
-        spec = {"kind": "quiz", "title": title, "items": self.questions}
-        self.widget = widget or AnswersWidget(spec=spec)
-
-    def answer(self, number: int, answer: Any) -> str:
-        """Answer question ``number`` (from 1) as a learner would; return the feedback shown
-        (as HTML)."""
-        question = self.questions[number - 1]
-        if question["kind"] == "choice":
-            index = answer if isinstance(answer, int) else choice_index(question, answer)
-            entry = {"choice": question["choices"][index].get("id", str(index))}
-        else:
-            entry = {"typed": str(answer)}
-        self.widget.answers = {**self.widget.answers, question["id"]: entry}
-        return html.escape(feedback(question, answer))
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
