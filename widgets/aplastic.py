@@ -3,6 +3,8 @@ and the chance of finding a donor."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from . import science
 from .course import short_citation
 from .science.aplastic import GRAFT_CD34_DOSES, RETICULOCYTE_THRESHOLDS
@@ -136,16 +138,15 @@ def print_engraftment_by_source() -> None:
         )
 
 
-def _dose_range(source: str) -> Range:
-    dose = GRAFT_CD34_DOSES[source]
-    return Range(dose.minimum, dose.maximum, dose.step, dose.typical, dose.range_source)
-
-
-_MARROW = _dose_range("bone_marrow")
 #: The graft menu, as every lesson that asks for a graft shows it.
 GRAFT_MENU = Menu(
     "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
 )
+#: Each graft's dose slider: its published range (or assumed), step and typical dose.
+_DOSES = {
+    source: Range(d.minimum, d.maximum, d.step, d.typical, d.range_source)
+    for source, d in GRAFT_CD34_DOSES.items()
+}
 
 
 @register
@@ -173,13 +174,9 @@ class EngraftmentExplorer(Explorer):
             "dose",
             "CD34+ cell dose",
             "×10⁶ cells/kg",
-            _MARROW.min,
-            _MARROW.max,
-            _MARROW.step,
-            _MARROW.value,
-            source=_MARROW.source,
+            **asdict(_DOSES[GRAFT_MENU.value]),
             ranges_by="graft_source",
-            ranges={source: _dose_range(source) for source in GRAFT_SOURCES},
+            ranges=_DOSES,
         ),
     )
 
@@ -304,7 +301,7 @@ class DonorExplorer(Explorer):
     def draw(self, state):
         groups = list(REGISTRY_MATCH_PCT)
         values = [REGISTRY_MATCH_PCT[g].value for g in groups]
-        few = [bool(REGISTRY_MATCH_PCT[g].note) for g in groups]  # below 20 %: no exact figure
+        few = [bool(REGISTRY_MATCH_PCT[g].note) for g in groups]  # "below 20 %": an upper bound
         return {
             "data": [
                 theme.line(
@@ -331,7 +328,7 @@ class DonorExplorer(Explorer):
                         "color": theme.PALETTE[2],
                         "pattern": {"shape": ["/" if n else "" for n in few]},
                     },
-                    ["< 20 %" if n else f"{v:g} %" for n, v in zip(few, values, strict=True)],
+                    [f"< {v:g} %" if n else f"{v:g} %" for n, v in zip(few, values, strict=True)],
                     xaxis="x2",
                     yaxis="y2",
                 ),
@@ -365,9 +362,9 @@ class DonorExplorer(Explorer):
                 f"is an HLA-identical match is {100 * p:.0f} % (1 − 0.75^{n})"
             )
         )
-        best, worst = "White European", "African American"
+        best, worst = (REGISTRY_MATCH_PCT[g] for g in ("White European", "African American"))
         return (
-            f"{family}. A fully matched unrelated registry donor is found for "
-            f"{REGISTRY_MATCH_PCT[best].value:g} % of {best} patients but below 20 % of "
-            f"{worst} patients (Gragert 2014)."
+            f"{family}. A fully matched unrelated registry donor is found for {best.value:g} % "
+            f"of White European patients but {worst.note} of African American patients "
+            "(Gragert 2014)."
         )

@@ -10,12 +10,7 @@ from . import science
 from .aplastic import GRAFT_MENU
 from .science.aplastic import engraftment_day
 from .science.published import GRAFT_SOURCE_LABELS
-from .science.risks import (
-    EBMT_ALL_DISEASES_2009,
-    EBMT_CML_1998,
-    HCT_CI_NRM_2Y,
-    HCT_CI_WEIGHTS,
-)
+from .science.risks import EBMT_ALL_DISEASES_2009, EBMT_CML_1998
 from .ui import theme
 from .ui.controls import Check, Menu, Slider
 from .ui.explorer import Explorer, register
@@ -33,69 +28,31 @@ __all__ = [
 ]
 
 
-def _pct(value: float | None) -> str:
-    return "not reported" if value is None else f"{value:g} %"
-
-
-def _outcome(outcome: science.EbmtOutcome) -> str:
-    """What a cohort saw at a score, in words."""
-    return (
-        f"score {outcome.group}: 5-year survival {_pct(outcome.survival_5y_pct)}, "
-        f"transplant-related mortality {_pct(outcome.transplant_related_mortality_pct)}"
-    )
-
-
 # --- printed summaries for the lesson's checked cells ----------------------------------
 
 
 def print_gvhd_grade(**findings: Any) -> None:
     """Print each organ's MAGIC stage, the overall grade and the rule that decided it."""
-    result = science.assess_acute_gvhd(**findings)
-    print(
-        f"Stages: skin {result.skin}, liver {result.liver}, upper GI {result.upper_gi}, "
-        f"lower GI {result.lower_gi}"
-    )
-    print(f"Overall grade {result.grade_name}: {result.rule}")
-
-
-_EBMT_FACTORS = {
-    "age": "age",
-    "disease_stage": "disease stage",
-    "time_from_diagnosis": "time from diagnosis",
-    "donor": "donor",
-    "sex_match": "donor-patient sex",
-}
-
-
-def _ebmt(patient: dict[str, Any]) -> dict[str, Any]:
-    """A patient's EBMT points by factor, score, and what both cohorts saw at that score."""
-    points = science.ebmt_points(**patient)
-    score = sum(points.values())
-    return {"points": points, "score": score, "outcomes": science.ebmt_published_outcomes(score)}
-
-
-def _hct_ci(conditions: list[str], age: float) -> dict[str, Any]:
-    """The HCT-CI and its risk group, and HCT-CI/age and its group."""
-    score, with_age = science.hct_ci(conditions), science.hct_ci_age(conditions, age)
-    group, age_group = science.hct_ci_risk_group(score), science.hct_ci_age_group(with_age)
-    return {"score": score, "group": group, "with_age": with_age, "age_group": age_group}
+    r = science.assess_acute_gvhd(**findings)
+    print(f"Stages: skin {r.skin}, liver {r.liver}, upper GI {r.upper_gi}, lower GI {r.lower_gi}")
+    print(f"Overall grade {r.grade_name}: {r.rule}")
 
 
 def print_ebmt_outcomes(**patient: Any) -> None:
     """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
-    ebmt = _ebmt(patient)
-    listed = ", ".join(f"{_EBMT_FACTORS[name]} {p}" for name, p in ebmt["points"].items())
+    ebmt = science.assess_ebmt(**patient)
+    listed = ", ".join(f"{science.EBMT_FACTORS[k]} {p}" for k, p in ebmt["points"].items())
     print(f"EBMT risk score {ebmt['score']} ({listed})")
     for outcome in ebmt["outcomes"]:
-        print(f"{outcome.cohort}, {_outcome(outcome)}")
+        print(f"{outcome.cohort}, {outcome.summary}")
 
 
 def print_hct_ci(conditions: Iterable[str], age: float) -> None:
     """Print the HCT-CI, its risk group with the published 2-year NRM, and HCT-CI/age."""
-    r = _hct_ci(list(conditions), age)
+    r = science.assess_hct_ci(conditions, age)
     print(
         f"HCT-CI {r['score']}: {r['group']} risk, 2-year non-relapse mortality "
-        f"{HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
+        f"{science.HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
     )
     print(f"HCT-CI/age {r['with_age']} (group {r['age_group']})")
 
@@ -339,7 +296,8 @@ _DONORS = [
     ("Haploidentical relative", "haploidentical"),
     ("Cord blood", "cord_blood"),
 ]
-_SEXES = [("Female", "female"), ("Male", "male")]
+_STAGES = [(stage.capitalize(), stage) for stage in science.EBMT_DISEASE_STAGES]
+_SEXES = [(sex.capitalize(), sex) for sex in science.EBMT_SEXES]
 _COHORTS = ((EBMT_CML_1998, "CML 1998"), (EBMT_ALL_DISEASES_2009, "all diseases 2009"))
 _MEASURES = ("5-year survival", "transplant-related mortality")
 _COHORT_SIZES = (
@@ -359,13 +317,7 @@ class EbmtScoreExplorer(Explorer):
     sources = ("gratwohl1998", "gratwohl2009")
     controls = (
         Slider("age", "Patient's age", "years", 1, 75, 1, 35),
-        Menu(
-            "disease_stage",
-            "Disease stage",
-            [("Early", "early"), ("Intermediate", "intermediate"), ("Late", "late")],
-            "early",
-            buttons=True,
-        ),
+        Menu("disease_stage", "Disease stage", _STAGES, "early", buttons=True),
         Slider("months_from_diagnosis", "Diagnosis to transplant", "months", 0, 60, 1, 6),
         Check("first_complete_remission", "In first complete remission"),
         Menu("donor", "Donor", _DONORS, "sibling"),
@@ -376,7 +328,7 @@ class EbmtScoreExplorer(Explorer):
     def compute(self, **patient):
         if patient["donor"] not in science.EBMT_DONORS:
             return {"patient": patient, "points": None, "score": None}
-        return {"patient": patient, **_ebmt(patient)}
+        return {"patient": patient, **science.assess_ebmt(**patient)}
 
     def draw(self, state):
         p, pts, score = state["patient"], state["points"], state["score"]
@@ -441,7 +393,7 @@ class EbmtScoreExplorer(Explorer):
             if outcome.survival_5y_pct is None:
                 text += f" {cohort}: no group with this score reported (scores {reported} only)."
             else:
-                text += f" {cohort}, {_outcome(outcome)}."
+                text += f" {cohort}, {outcome.summary}."
         return text
 
 
@@ -491,7 +443,7 @@ _KPS_SHORT = {
 
 
 def _condition_check(key: str) -> Check:
-    points, label = HCT_CI_WEIGHTS[key]
+    points, label = science.HCT_CI_WEIGHTS[key]
     return Check(key, f"{_CONDITION_LABELS[key]} +{points}", details=f"{label}: {points}")
 
 
@@ -526,12 +478,12 @@ class FitnessExplorer(Explorer):
             "karnofsky": values["karnofsky"],
             "kps_text": science.karnofsky_description(values["karnofsky"]),
             "conditions": conditions,
-            **_hct_ci(conditions, values["age"]),
+            **science.assess_hct_ci(conditions, values["age"]),
         }
 
     def draw(self, state):
         chosen = _GROUPS.index(state["group"])
-        nrm = [HCT_CI_NRM_2Y[g].value for g in _GROUPS]
+        nrm = [science.HCT_CI_NRM_2Y[g].value for g in _GROUPS]
         levels = sorted(_KPS_SHORT, reverse=True)
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
@@ -606,7 +558,7 @@ class FitnessExplorer(Explorer):
         group = state["group"]
         return (
             f"HCT-CI {state['score']}: {group}-risk group, where 2-year non-relapse mortality "
-            f"was {HCT_CI_NRM_2Y[group].value:g} % (Sorror 2005). HCT-CI/age "
+            f"was {science.HCT_CI_NRM_2Y[group].value:g} % (Sorror 2005). HCT-CI/age "
             f"{state['with_age']} (group {state['age_group']}). Karnofsky "
             f"{state['karnofsky']}: {state['kps_text']}."
         )
