@@ -100,41 +100,40 @@ class GvhdStagingExplorer(Explorer):
         upper = "persistent symptoms" if f["persistent_nausea"] else "none or intermittent"
         liver = f"stage {r.liver} · bilirubin {f['bilirubin_mg_dl']:.1f} mg/dL"
         grade = {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE}
-        return {
-            "data": [
-                theme.bars(
-                    "organ stage (0-4)",
-                    [r.skin, r.liver, r.upper_gi, r.lower_gi],
-                    list(_ORGANS),
-                    {"color": theme.PALETTE[0], "line": _EDGE},
-                    [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
-                    orientation="h",
-                    hovertemplate="%{y}: %{text}<extra></extra>",
-                ),
-                theme.bars(
-                    "overall grade (0-IV)",
-                    [r.grade],
-                    ["Overall grade"],
-                    grade,
-                    [f"grade {r.grade_name}"],
-                    orientation="h",
-                    hovertemplate="%{text}<extra></extra>",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="stage of each organ (0-4); overall grade (0-IV)",
-                height=360,
-                barmode="overlay",
-                xaxis={"range": [0, 7.2], "tickvals": [0, 1, 2, 3, 4]},
-                yaxis={
-                    "categoryorder": "array",
-                    "categoryarray": ["Overall grade", *reversed(_ORGANS)],
-                },
-                legend=theme.legend(-0.22),
-                margin={"l": 110, "b": 70},
+        data = [
+            theme.bars(
+                "organ stage (0-4)",
+                [r.skin, r.liver, r.upper_gi, r.lower_gi],
+                list(_ORGANS),
+                {"color": theme.PALETTE[0], "line": _EDGE},
+                [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
+                orientation="h",
+                hovertemplate="%{y}: %{text}<extra></extra>",
             ),
-        }
+            theme.bars(
+                "overall grade (0-IV)",
+                [r.grade],
+                ["Overall grade"],
+                grade,
+                [f"grade {r.grade_name}"],
+                orientation="h",
+                hovertemplate="%{text}<extra></extra>",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="stage of each organ (0-4); overall grade (0-IV)",
+            height=360,
+            barmode="overlay",
+            xaxis={"range": [0, 7.2], "tickvals": [0, 1, 2, 3, 4]},
+            yaxis={
+                "categoryorder": "array",
+                "categoryarray": ["Overall grade", *reversed(_ORGANS)],
+            },
+            legend=theme.legend(-0.22),
+            margin={"l": 110, "b": 70},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         r, f = state["result"], state["findings"]
@@ -212,63 +211,62 @@ class InfectionTimelineExplorer(Explorer):
             else "no GVHD in this scenario"
         )
         dose = f"{state['dose_pct']} % of the typical dose"
-        return {
-            "data": [
-                theme.bars(
-                    "risk phase (germs under it)",
-                    [p.end_day - p.start_day for p in phases] + [gvhd_days],
-                    list(_ROW_Y),
-                    {
-                        "color": [theme.PALETTE[i] for i in (4, 2, 5, 3)],
-                        "pattern": _hatch(
-                            ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"], "#333333"
-                        ),
-                        "line": _EDGE,
-                    },
-                    orientation="h",
-                    showlegend=False,  # the axis names each row; one swatch would not do
-                    base=starts,
-                    width=0.38,
-                    customdata=list(_ROWS),
-                    hovertemplate="%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
-                    "<extra></extra>",
-                ),
-                theme.words(
-                    "germs of each phase",
-                    label_x,
-                    [y - 0.24 for y in _ROW_Y],
-                    labels,
-                    textposition="bottom right",
-                    textfont={"size": 11},
-                ),
-                theme.vline(
-                    "engraftment day (model)",
-                    engraft,
-                    _BOTTOM,
-                    _TOP,
-                    f"{dose}: engraftment (model) on day {engraft:g}",
-                    line={"color": theme.PALETTE[1], "width": 3},
-                    cliponaxis=False,
-                ),
-                theme.line(
-                    "guideline: about day 30 and day 100",
-                    [30, 30, None, 100, 100],
-                    [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
-                    0,
-                    line=theme.GUIDE,
-                    hoverinfo="skip",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="days after infusion of the stem cells (day 0)",
-                height=440,
-                xaxis={"range": [0, 365], "tickvals": [0, 30, 60, 100, 180, 270, 365]},
-                yaxis=theme.rows_axis(dict(zip(_ROW_Y, _ROWS, strict=True)), -0.85, 3.75),
-                legend=theme.legend(-0.18),
-                margin={"l": 170, "r": 30, "b": 80},
+        data = [
+            theme.bars(
+                "risk phase (germs under it)",
+                [p.end_day - p.start_day for p in phases] + [gvhd_days],
+                list(_ROW_Y),
+                {
+                    "color": [theme.PALETTE[i] for i in (4, 2, 5, 3)],
+                    "pattern": _hatch(
+                        ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"], "#333333"
+                    ),
+                    "line": _EDGE,
+                },
+                orientation="h",
+                showlegend=False,  # the axis names each row; one swatch would not do
+                base=starts,
+                width=0.38,
+                customdata=list(_ROWS),
+                hovertemplate="%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
+                "<extra></extra>",
             ),
-        }
+            theme.words(
+                "germs of each phase",
+                label_x,
+                [y - 0.24 for y in _ROW_Y],
+                labels,
+                textposition="bottom right",
+                textfont={"size": 11},
+            ),
+            theme.vline(
+                "engraftment day (model)",
+                engraft,
+                _BOTTOM,
+                _TOP,
+                f"{dose}: engraftment (model) on day {engraft:g}",
+                line={"color": theme.PALETTE[1], "width": 3},
+                cliponaxis=False,
+            ),
+            theme.line(
+                "guideline: about day 30 and day 100",
+                [30, 30, None, 100, 100],
+                [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
+                0,
+                line=theme.GUIDE,
+                hoverinfo="skip",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="days after infusion of the stem cells (day 0)",
+            height=440,
+            xaxis={"range": [0, 365], "tickvals": [0, 30, 60, 100, 180, 270, 365]},
+            yaxis=theme.rows_axis(dict(zip(_ROW_Y, _ROWS, strict=True)), -0.85, 3.75),
+            legend=theme.legend(-0.18),
+            margin={"l": 170, "r": 30, "b": 80},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         timeline = state["timeline"]
@@ -343,21 +341,19 @@ class EbmtScoreExplorer(Explorer):
                 f"{p['donor_sex']} donor, {p['recipient_sex']} patient → {pts['sex_match']}"
                 f"<br><b>EBMT score {score}</b>"
             )
-        data = []
-        for index, (cohort, label) in enumerate(_COHORTS):
-            for measure, what in enumerate(_MEASURES):
-                series = index + 2 * measure
-                data.append(
-                    theme.line(
-                        f"{what}, {label}",
-                        list(range(8)),
-                        [cohort.by_score.get(s, (None, None))[measure] for s in range(8)],
-                        series,
-                        mode="lines+markers",
-                        marker=theme.marker_style(series),
-                        hovertemplate=f"{what}, {label}: score %{{x}}: %{{y}} %<extra></extra>",
-                    )
-                )
+        data = [
+            theme.line(
+                f"{what}, {label}",
+                list(range(8)),
+                [cohort.by_score.get(s, (None, None))[measure] for s in range(8)],
+                index + 2 * measure,
+                mode="lines+markers",
+                marker=theme.marker_style(index + 2 * measure),
+                hovertemplate=f"{what}, {label}: score %{{x}}: %{{y}} %<extra></extra>",
+            )
+            for index, (cohort, label) in enumerate(_COHORTS)
+            for measure, what in enumerate(_MEASURES)
+        ]
         data += [
             theme.vline(
                 "this patient's score", score, 0, 100, line={"color": theme.PALETTE[6], "width": 4}
@@ -487,72 +483,69 @@ class FitnessExplorer(Explorer):
         levels = sorted(_KPS_SHORT, reverse=True)
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
-        return {
-            "data": [
-                theme.bars(
-                    "published 2-year NRM by HCT-CI group",
-                    list(_GROUP_LABELS),
-                    nrm,
-                    {
-                        "color": [theme.PALETTE[0] if i == chosen else "#cfd8e3" for i in range(3)],
-                        "pattern": _hatch(["/" if i == chosen else "" for i in range(3)]),
-                        "line": _EDGE,
-                    },
-                    [f"{value:g} %" for value in nrm],
-                    showlegend=False,  # the axis names each bar; one swatch would not do
-                    hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
-                ),
-                theme.words(
-                    "this patient's HCT-CI",
-                    [_GROUP_LABELS[1]],
-                    [54],
-                    [
-                        f"HCT-CI {state['score']} · with age {state['age']}: "
-                        f"HCT-CI/age {state['with_age']}"
-                    ],
-                ),
-                theme.words(
-                    "Karnofsky levels",
-                    [0] * len(levels),
-                    levels,
-                    [f"{k}: {_KPS_SHORT[k]}" for k in levels],
-                    textposition="middle right",
-                    xaxis="x2",
-                    yaxis="y2",
-                    mode="markers+text",
-                    marker={"color": "#999999", "size": 8, "symbol": "circle"},
-                ),
-                theme.points(
-                    "this patient's Karnofsky",
-                    [-0.12],
-                    [state["karnofsky"]],
-                    theme.marker_style(1, size=16, symbol="diamond"),
-                    hoverinfo="skip",
-                    xaxis="x2",
-                    yaxis="y2",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="HCT-CI risk group (score)",
-                y_title="patients (%)",
-                height=440,
-                xaxis={"domain": left, "tickangle": 0},
-                yaxis={"range": [0, 60]},
-                xaxis2=theme.axis("", domain=right, anchor="y2", range=[-0.25, 1.6], visible=False),
-                yaxis2=theme.axis(
-                    "Karnofsky (%)", anchor="x2", range=[5, 105], dtick=10, showgrid=False
-                ),
-                legend=theme.legend(-0.28),
-                margin={"t": 80, "b": 90},
-                annotations=[
-                    theme.note(
-                        "2-year non-relapse mortality (Sorror 2005)", x=sum(left) / 2, **title
-                    ),
-                    theme.note("Karnofsky scale", x=sum(right) / 2, **title),
+        data = [
+            theme.bars(
+                "published 2-year NRM by HCT-CI group",
+                list(_GROUP_LABELS),
+                nrm,
+                {
+                    "color": [theme.PALETTE[0] if i == chosen else "#cfd8e3" for i in range(3)],
+                    "pattern": _hatch(["/" if i == chosen else "" for i in range(3)]),
+                    "line": _EDGE,
+                },
+                [f"{value:g} %" for value in nrm],
+                showlegend=False,  # the axis names each bar; one swatch would not do
+                hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
+            ),
+            theme.words(
+                "this patient's HCT-CI",
+                [_GROUP_LABELS[1]],
+                [54],
+                [
+                    f"HCT-CI {state['score']} · with age {state['age']}: "
+                    f"HCT-CI/age {state['with_age']}"
                 ],
             ),
-        }
+            theme.words(
+                "Karnofsky levels",
+                [0] * len(levels),
+                levels,
+                [f"{k}: {_KPS_SHORT[k]}" for k in levels],
+                textposition="middle right",
+                xaxis="x2",
+                yaxis="y2",
+                mode="markers+text",
+                marker={"color": "#999999", "size": 8, "symbol": "circle"},
+            ),
+            theme.points(
+                "this patient's Karnofsky",
+                [-0.12],
+                [state["karnofsky"]],
+                theme.marker_style(1, size=16, symbol="diamond"),
+                hoverinfo="skip",
+                xaxis="x2",
+                yaxis="y2",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="HCT-CI risk group (score)",
+            y_title="patients (%)",
+            height=440,
+            xaxis={"domain": left, "tickangle": 0},
+            yaxis={"range": [0, 60]},
+            xaxis2=theme.axis("", domain=right, anchor="y2", range=[-0.25, 1.6], visible=False),
+            yaxis2=theme.axis(
+                "Karnofsky (%)", anchor="x2", range=[5, 105], dtick=10, showgrid=False
+            ),
+            legend=theme.legend(-0.28),
+            margin={"t": 80, "b": 90},
+            annotations=[
+                theme.note("2-year non-relapse mortality (Sorror 2005)", x=sum(left) / 2, **title),
+                theme.note("Karnofsky scale", x=sum(right) / 2, **title),
+            ],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         group = state["group"]
