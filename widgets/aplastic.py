@@ -201,9 +201,9 @@ class EngraftmentExplorer(Explorer):
 
         star = theme.marker_style(4, symbol="star", size=16, line={"width": 1, "color": "#000000"})
         data = [
-            theme.band("neutrophils < 500/µL: high infection risk", 0, end, 1, 20000),
+            theme.band(f"neutrophils < {threshold:g}/µL: high infection risk", 0, end, 1, 20000),
             theme.line("neutrophils (/µL)", days, counts.neutrophils_per_ul, 0),
-            theme.threshold_line("500/µL (engraftment)", days, threshold, "dash"),
+            theme.threshold_line(f"{threshold:g}/µL (engraftment)", days, threshold, "dash"),
             theme.points(
                 "published median day",
                 [median],

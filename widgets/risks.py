@@ -9,7 +9,7 @@ from typing import Any
 from . import science
 from .aplastic import GRAFT_MENU
 from .science.aplastic import engraftment_day
-from .science.published import GRAFT_SOURCE_LABELS
+from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
 from .science.risks import EBMT_ALL_DISEASES_2009, EBMT_CML_1998
 from .ui import theme
 from .ui.controls import Check, Menu, Slider
@@ -148,7 +148,7 @@ class GvhdStagingExplorer(Explorer):
 # --- 2. the infection timeline ---------------------------------------------------------
 
 #: Rows from the top: the three phases, then GVHD.
-_ROWS = ("Pre-engraftment", "Early post-engraftment", "Late", "GVHD and its treatment")
+_ROWS = (*(phase.name for phase in INFECTION_PHASES), "GVHD and its treatment")
 _ROW_Y = (3.0, 2.0, 1.0, 0.0)
 #: Labels start where their phase starts, but no further right than this day.
 _LABEL_MAX_X = 150.0
