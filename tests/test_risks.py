@@ -384,6 +384,22 @@ def test_ebmt_outcomes_reject_impossible_scores(score):
         science.ebmt_published_outcomes(score)
 
 
+def test_ebmt_assessment_is_the_points_their_sum_and_the_outcomes_at_it():
+    patient = {**BASE, "age": 45, "disease_stage": "intermediate", "months_from_diagnosis": 14}
+    ebmt = science.assess_ebmt(**patient)
+    assert ebmt["points"] == science.ebmt_points(**patient)
+    assert ebmt["score"] == science.ebmt_score(**patient) == 4
+    assert ebmt["outcomes"] == science.ebmt_published_outcomes(4)
+    assert list(ebmt["points"]) == list(science.EBMT_FACTORS)
+    cml, everyone = ebmt["outcomes"]
+    assert cml.summary == "score 4: 5-year survival 40 %, transplant-related mortality 51 %"
+    assert everyone.summary == (
+        "score 4: 5-year survival not reported, transplant-related mortality not reported"
+    )
+    with pytest.raises(ValueError, match="donor"):
+        science.assess_ebmt(**{**patient, "donor": "cord_blood"})
+
+
 # --- HCT-CI (Sorror 2005) and HCT-CI/age (Sorror 2014) ---------------------------------
 
 WEIGHTS = [
@@ -498,6 +514,16 @@ def test_hct_ci_age_groups(score, group):
 def test_hct_ci_bad_input_names_the_field(call, field):
     with pytest.raises(ValueError, match=field):
         call()
+
+
+def test_hct_ci_assessment_gives_both_scores_and_their_groups():
+    got = science.assess_hct_ci(iter(["psychiatric", "renal", "diabetes"]), 45)
+    assert got == {"score": 4, "group": "high", "with_age": 5, "age_group": "5 or more"}
+    assert science.assess_hct_ci([], 34)["group"] == "low"
+    with pytest.raises(ValueError, match="conditions must be a list"):
+        science.assess_hct_ci("diabetes", 45)
+    with pytest.raises(ValueError, match="age"):
+        science.assess_hct_ci(["diabetes"], -1)
 
 
 def test_unknown_condition_lists_the_valid_keys():

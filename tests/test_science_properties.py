@@ -249,6 +249,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "first_complete_remission": False,
     },
     "ebmt_published_outcomes": {"score": 3},
+    "assess_ebmt": {
+        "age": 45.0,
+        "disease_stage": "intermediate",
+        "months_from_diagnosis": 14.0,
+        "donor": "unrelated",
+        "donor_sex": "female",
+        "recipient_sex": "male",
+        "first_complete_remission": False,
+    },
+    "assess_hct_ci": {"conditions": ["psychiatric", "renal"], "age": 45.0},
     "ebmt_score": {
         "age": 35.0,
         "disease_stage": "late",

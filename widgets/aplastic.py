@@ -3,6 +3,8 @@ and the chance of finding a donor."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from . import science
 from .course import short_citation
 from .science.aplastic import GRAFT_CD34_DOSES, RETICULOCYTE_THRESHOLDS
@@ -77,37 +79,36 @@ class SeverityExplorer(Explorer):
             verdict = "<b>Not aplastic anaemia</b>: the criteria are not met"
         else:
             verdict = f"<b>{a.severity.upper()}</b> ({a.blood_criteria_met} of 3 blood counts low)"
-        return {
-            "data": [
-                theme.vline("threshold (100 %)", 100, names[0], names[-1]),
-                theme.points(
-                    "this patient (filled = criterion met)",
-                    xs,
-                    names,
-                    {
-                        "symbol": ["circle" if row.met else "circle-open" for row in rows],
-                        "color": [theme.PALETTE[1] if r.met else theme.PALETTE[0] for r in rows],
-                        "size": 15,
-                        "line": {"width": 2, "color": theme.PALETTE[0]},
-                    },
-                    texts,
-                    textposition=["middle left" if x > 60 else "middle right" for x in xs],
-                    showlegend=False,  # each marker says met or not: one swatch would not do
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="value as % of its threshold (log scale; left of 100 % = met)",
-                height=380,
-                xaxis={"type": "log", "range": [0, 3.3], "tickvals": [1, 10, 100, 1000]},
-                yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-                legend=theme.legend(-0.25),
-                margin={"l": 170, "t": 70},
-                annotations=[
-                    theme.note(verdict, x=0, y=1.0, xanchor="left", yanchor="bottom", size=1.2)
-                ],
+        data = [
+            theme.vline("threshold (100 %)", 100, names[0], names[-1]),
+            theme.points(
+                "this patient (filled = criterion met)",
+                xs,
+                names,
+                {
+                    "symbol": ["circle" if row.met else "circle-open" for row in rows],
+                    "color": [theme.PALETTE[1] if r.met else theme.PALETTE[0] for r in rows],
+                    "size": 15,
+                    "line": {"width": 2, "color": theme.PALETTE[0]},
+                },
+                texts,
+                textposition=["middle left" if x > 60 else "middle right" for x in xs],
+                showlegend=False,  # each marker says met or not: one swatch would not do
             ),
-        }
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="value as % of its threshold (log scale; left of 100 % = met)",
+            height=380,
+            xaxis={"type": "log", "range": [0, 3.3], "tickvals": [1, 10, 100, 1000]},
+            yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
+            legend=theme.legend(-0.25),
+            margin={"l": 170, "t": 70},
+            annotations=[
+                theme.note(verdict, x=0, y=1.0, xanchor="left", yanchor="bottom", size=1.2)
+            ],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         a = state["assessment"]
@@ -136,16 +137,15 @@ def print_engraftment_by_source() -> None:
         )
 
 
-def _dose_range(source: str) -> Range:
-    dose = GRAFT_CD34_DOSES[source]
-    return Range(dose.minimum, dose.maximum, dose.step, dose.typical, dose.range_source)
-
-
-_MARROW = _dose_range("bone_marrow")
 #: The graft menu, as every lesson that asks for a graft shows it.
 GRAFT_MENU = Menu(
     "graft_source", "Graft", [(t, k) for k, t in GRAFT_SOURCE_LABELS.items()], "bone_marrow"
 )
+#: Each graft's dose slider: its published range (or assumed), step and typical dose.
+_DOSES = {
+    source: Range(d.minimum, d.maximum, d.step, d.typical, d.range_source)
+    for source, d in GRAFT_CD34_DOSES.items()
+}
 
 
 @register
@@ -173,13 +173,9 @@ class EngraftmentExplorer(Explorer):
             "dose",
             "CD34+ cell dose",
             "×10⁶ cells/kg",
-            _MARROW.min,
-            _MARROW.max,
-            _MARROW.step,
-            _MARROW.value,
-            source=_MARROW.source,
+            **asdict(_DOSES[GRAFT_MENU.value]),
             ranges_by="graft_source",
-            ranges={source: _dose_range(source) for source in GRAFT_SOURCES},
+            ranges=_DOSES,
         ),
     )
 
@@ -204,54 +200,53 @@ class EngraftmentExplorer(Explorer):
             return theme.points(name, x, y, marker, text, textposition="bottom right", yaxis=axis)
 
         star = theme.marker_style(4, symbol="star", size=16, line={"width": 1, "color": "#000000"})
-        return {
-            "data": [
-                theme.band("neutrophils < 500/µL: high infection risk", 0, end, 1, 20000),
-                theme.line("neutrophils (/µL)", days, counts.neutrophils_per_ul, 0),
-                theme.threshold_line("500/µL (engraftment)", days, threshold, "dash"),
-                theme.points(
-                    "published median day",
-                    [median],
-                    [threshold],
-                    star,
-                    hovertext=[f"published median: day {median:g}"],
-                    hoverinfo="text",
-                ),
-                day_mark(
-                    "engraftment day (model)",
-                    counts.engraftment_day,
-                    counts.neutrophils_per_ul,
-                    "engrafted:",
-                    theme.marker_style(0, size=14, symbol="diamond"),
-                    "y",
-                ),
-                theme.line("platelets (×10⁹/L)", days, counts.platelets_per_nl, 1, yaxis="y2"),
-                theme.threshold_line(
-                    "20 ×10⁹/L (platelets)", days, platelet_threshold, "dot", yaxis="y2"
-                ),
-                day_mark(
-                    "platelet recovery day (model)",
-                    counts.platelet_recovery_day,
-                    counts.platelets_per_nl,
-                    "platelets:",
-                    theme.marker_style(1, size=12),
-                    "y2",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="days after the graft (day 0)",
-                y_title="neutrophils per µL (log)",
-                height=440,
-                xaxis={"range": [0, int(days[-1])], "anchor": "y2"},
-                yaxis={"type": "log", "range": [0, 4.2], "domain": [0.42, 1.0]},
-                yaxis2=theme.axis(
-                    "platelets ×10⁹/L (log)", type="log", range=[-1, 2.6], domain=[0.0, 0.32]
-                ),
-                legend=theme.legend(-0.2) | {"font": {"size": 11}},
-                margin={"b": 110},
+        data = [
+            theme.band(f"neutrophils < {threshold:g}/µL: high infection risk", 0, end, 1, 20000),
+            theme.line("neutrophils (/µL)", days, counts.neutrophils_per_ul, 0),
+            theme.threshold_line(f"{threshold:g}/µL (engraftment)", days, threshold, "dash"),
+            theme.points(
+                "published median day",
+                [median],
+                [threshold],
+                star,
+                hovertext=[f"published median: day {median:g}"],
+                hoverinfo="text",
             ),
-        }
+            day_mark(
+                "engraftment day (model)",
+                counts.engraftment_day,
+                counts.neutrophils_per_ul,
+                "engrafted:",
+                theme.marker_style(0, size=14, symbol="diamond"),
+                "y",
+            ),
+            theme.line("platelets (×10⁹/L)", days, counts.platelets_per_nl, 1, yaxis="y2"),
+            theme.threshold_line(
+                "20 ×10⁹/L (platelets)", days, platelet_threshold, "dot", yaxis="y2"
+            ),
+            day_mark(
+                "platelet recovery day (model)",
+                counts.platelet_recovery_day,
+                counts.platelets_per_nl,
+                "platelets:",
+                theme.marker_style(1, size=12),
+                "y2",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="days after the graft (day 0)",
+            y_title="neutrophils per µL (log)",
+            height=440,
+            xaxis={"range": [0, int(days[-1])], "anchor": "y2"},
+            yaxis={"type": "log", "range": [0, 4.2], "domain": [0.42, 1.0]},
+            yaxis2=theme.axis(
+                "platelets ×10⁹/L (log)", type="log", range=[-1, 2.6], domain=[0.0, 0.32]
+            ),
+            legend=theme.legend(-0.2) | {"font": {"size": 11}},
+            margin={"b": 110},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         counts = state["counts"]
@@ -304,56 +299,49 @@ class DonorExplorer(Explorer):
     def draw(self, state):
         groups = list(REGISTRY_MATCH_PCT)
         values = [REGISTRY_MATCH_PCT[g].value for g in groups]
-        few = [bool(REGISTRY_MATCH_PCT[g].note) for g in groups]  # below 20 %: no exact figure
-        return {
-            "data": [
-                theme.line(
-                    "at least one sibling matches",
-                    list(range(11)),
-                    [100 * p for p in state["curve"]],
-                    0,
-                    mode="lines+markers",
-                    marker={"size": 7, "color": theme.PALETTE[0]},
-                ),
-                theme.points(
-                    "this family",
-                    [state["n"]],
-                    [100 * state["p"]],
-                    theme.marker_style(1, symbol="diamond", size=16),
-                    [f"{100 * state['p']:.0f} %"],
-                    textposition="top left",
-                ),
-                theme.bars(
-                    "8/8 unrelated donor (Gragert 2014)",
-                    groups,
-                    values,
-                    {
-                        "color": theme.PALETTE[2],
-                        "pattern": {"shape": ["/" if n else "" for n in few]},
-                    },
-                    ["< 20 %" if n else f"{v:g} %" for n, v in zip(few, values, strict=True)],
-                    xaxis="x2",
-                    yaxis="y2",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="number of full siblings",
-                y_title="chance of a match (%)",
-                height=400,
-                xaxis={"domain": [0.0, 0.42], "range": [-0.5, 10.5], "dtick": 1},
-                yaxis={"range": [0, 105]},
-                xaxis2=theme.axis(
-                    "patient's ancestry (US registry)",
-                    domain=[0.55, 1.0],
-                    anchor="y2",
-                    tickangle=-35,
-                ),
-                yaxis2=theme.axis("", range=[0, 105], anchor="x2"),
-                legend=theme.legend(-0.5),
-                margin={"b": 140},
+        few = [bool(REGISTRY_MATCH_PCT[g].note) for g in groups]  # "below 20 %": an upper bound
+        data = [
+            theme.line(
+                "at least one sibling matches",
+                list(range(11)),
+                [100 * p for p in state["curve"]],
+                0,
+                mode="lines+markers",
+                marker={"size": 7, "color": theme.PALETTE[0]},
             ),
-        }
+            theme.points(
+                "this family",
+                [state["n"]],
+                [100 * state["p"]],
+                theme.marker_style(1, symbol="diamond", size=16),
+                [f"{100 * state['p']:.0f} %"],
+                textposition="top left",
+            ),
+            theme.bars(
+                "8/8 unrelated donor (Gragert 2014)",
+                groups,
+                values,
+                {"color": theme.PALETTE[2], "pattern": {"shape": ["/" if n else "" for n in few]}},
+                [f"< {v:g} %" if n else f"{v:g} %" for n, v in zip(few, values, strict=True)],
+                xaxis="x2",
+                yaxis="y2",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="number of full siblings",
+            y_title="chance of a match (%)",
+            height=400,
+            xaxis={"domain": [0.0, 0.42], "range": [-0.5, 10.5], "dtick": 1},
+            yaxis={"range": [0, 105]},
+            xaxis2=theme.axis(
+                "patient's ancestry (US registry)", domain=[0.55, 1.0], anchor="y2", tickangle=-35
+            ),
+            yaxis2=theme.axis("", range=[0, 105], anchor="x2"),
+            legend=theme.legend(-0.5),
+            margin={"b": 140},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         n, p = state["n"], state["p"]
@@ -365,9 +353,9 @@ class DonorExplorer(Explorer):
                 f"is an HLA-identical match is {100 * p:.0f} % (1 − 0.75^{n})"
             )
         )
-        best, worst = "White European", "African American"
+        best, worst = (REGISTRY_MATCH_PCT[g] for g in ("White European", "African American"))
         return (
-            f"{family}. A fully matched unrelated registry donor is found for "
-            f"{REGISTRY_MATCH_PCT[best].value:g} % of {best} patients but below 20 % of "
-            f"{worst} patients (Gragert 2014)."
+            f"{family}. A fully matched unrelated registry donor is found for {best.value:g} % "
+            f"of White European patients but {worst.note} of African American patients "
+            "(Gragert 2014)."
         )

@@ -9,13 +9,8 @@ from typing import Any
 from . import science
 from .aplastic import GRAFT_MENU
 from .science.aplastic import engraftment_day
-from .science.published import GRAFT_SOURCE_LABELS
-from .science.risks import (
-    EBMT_ALL_DISEASES_2009,
-    EBMT_CML_1998,
-    HCT_CI_NRM_2Y,
-    HCT_CI_WEIGHTS,
-)
+from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
+from .science.risks import EBMT_ALL_DISEASES_2009, EBMT_CML_1998
 from .ui import theme
 from .ui.controls import Check, Menu, Slider
 from .ui.explorer import Explorer, register
@@ -33,69 +28,31 @@ __all__ = [
 ]
 
 
-def _pct(value: float | None) -> str:
-    return "not reported" if value is None else f"{value:g} %"
-
-
-def _outcome(outcome: science.EbmtOutcome) -> str:
-    """What a cohort saw at a score, in words."""
-    return (
-        f"score {outcome.group}: 5-year survival {_pct(outcome.survival_5y_pct)}, "
-        f"transplant-related mortality {_pct(outcome.transplant_related_mortality_pct)}"
-    )
-
-
 # --- printed summaries for the lesson's checked cells ----------------------------------
 
 
 def print_gvhd_grade(**findings: Any) -> None:
     """Print each organ's MAGIC stage, the overall grade and the rule that decided it."""
-    result = science.assess_acute_gvhd(**findings)
-    print(
-        f"Stages: skin {result.skin}, liver {result.liver}, upper GI {result.upper_gi}, "
-        f"lower GI {result.lower_gi}"
-    )
-    print(f"Overall grade {result.grade_name}: {result.rule}")
-
-
-_EBMT_FACTORS = {
-    "age": "age",
-    "disease_stage": "disease stage",
-    "time_from_diagnosis": "time from diagnosis",
-    "donor": "donor",
-    "sex_match": "donor-patient sex",
-}
-
-
-def _ebmt(patient: dict[str, Any]) -> dict[str, Any]:
-    """A patient's EBMT points by factor, score, and what both cohorts saw at that score."""
-    points = science.ebmt_points(**patient)
-    score = sum(points.values())
-    return {"points": points, "score": score, "outcomes": science.ebmt_published_outcomes(score)}
-
-
-def _hct_ci(conditions: list[str], age: float) -> dict[str, Any]:
-    """The HCT-CI and its risk group, and HCT-CI/age and its group."""
-    score, with_age = science.hct_ci(conditions), science.hct_ci_age(conditions, age)
-    group, age_group = science.hct_ci_risk_group(score), science.hct_ci_age_group(with_age)
-    return {"score": score, "group": group, "with_age": with_age, "age_group": age_group}
+    r = science.assess_acute_gvhd(**findings)
+    print(f"Stages: skin {r.skin}, liver {r.liver}, upper GI {r.upper_gi}, lower GI {r.lower_gi}")
+    print(f"Overall grade {r.grade_name}: {r.rule}")
 
 
 def print_ebmt_outcomes(**patient: Any) -> None:
     """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
-    ebmt = _ebmt(patient)
-    listed = ", ".join(f"{_EBMT_FACTORS[name]} {p}" for name, p in ebmt["points"].items())
+    ebmt = science.assess_ebmt(**patient)
+    listed = ", ".join(f"{science.EBMT_FACTORS[k]} {p}" for k, p in ebmt["points"].items())
     print(f"EBMT risk score {ebmt['score']} ({listed})")
     for outcome in ebmt["outcomes"]:
-        print(f"{outcome.cohort}, {_outcome(outcome)}")
+        print(f"{outcome.cohort}, {outcome.summary}")
 
 
 def print_hct_ci(conditions: Iterable[str], age: float) -> None:
     """Print the HCT-CI, its risk group with the published 2-year NRM, and HCT-CI/age."""
-    r = _hct_ci(list(conditions), age)
+    r = science.assess_hct_ci(conditions, age)
     print(
         f"HCT-CI {r['score']}: {r['group']} risk, 2-year non-relapse mortality "
-        f"{HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
+        f"{science.HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
     )
     print(f"HCT-CI/age {r['with_age']} (group {r['age_group']})")
 
@@ -143,41 +100,40 @@ class GvhdStagingExplorer(Explorer):
         upper = "persistent symptoms" if f["persistent_nausea"] else "none or intermittent"
         liver = f"stage {r.liver} · bilirubin {f['bilirubin_mg_dl']:.1f} mg/dL"
         grade = {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE}
-        return {
-            "data": [
-                theme.bars(
-                    "organ stage (0-4)",
-                    [r.skin, r.liver, r.upper_gi, r.lower_gi],
-                    list(_ORGANS),
-                    {"color": theme.PALETTE[0], "line": _EDGE},
-                    [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
-                    orientation="h",
-                    hovertemplate="%{y}: %{text}<extra></extra>",
-                ),
-                theme.bars(
-                    "overall grade (0-IV)",
-                    [r.grade],
-                    ["Overall grade"],
-                    grade,
-                    [f"grade {r.grade_name}"],
-                    orientation="h",
-                    hovertemplate="%{text}<extra></extra>",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="stage of each organ (0-4); overall grade (0-IV)",
-                height=360,
-                barmode="overlay",
-                xaxis={"range": [0, 7.2], "tickvals": [0, 1, 2, 3, 4]},
-                yaxis={
-                    "categoryorder": "array",
-                    "categoryarray": ["Overall grade", *reversed(_ORGANS)],
-                },
-                legend=theme.legend(-0.22),
-                margin={"l": 110, "b": 70},
+        data = [
+            theme.bars(
+                "organ stage (0-4)",
+                [r.skin, r.liver, r.upper_gi, r.lower_gi],
+                list(_ORGANS),
+                {"color": theme.PALETTE[0], "line": _EDGE},
+                [skin, liver, f"stage {r.upper_gi} · {upper}", lower],
+                orientation="h",
+                hovertemplate="%{y}: %{text}<extra></extra>",
             ),
-        }
+            theme.bars(
+                "overall grade (0-IV)",
+                [r.grade],
+                ["Overall grade"],
+                grade,
+                [f"grade {r.grade_name}"],
+                orientation="h",
+                hovertemplate="%{text}<extra></extra>",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="stage of each organ (0-4); overall grade (0-IV)",
+            height=360,
+            barmode="overlay",
+            xaxis={"range": [0, 7.2], "tickvals": [0, 1, 2, 3, 4]},
+            yaxis={
+                "categoryorder": "array",
+                "categoryarray": ["Overall grade", *reversed(_ORGANS)],
+            },
+            legend=theme.legend(-0.22),
+            margin={"l": 110, "b": 70},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         r, f = state["result"], state["findings"]
@@ -192,7 +148,7 @@ class GvhdStagingExplorer(Explorer):
 # --- 2. the infection timeline ---------------------------------------------------------
 
 #: Rows from the top: the three phases, then GVHD.
-_ROWS = ("Pre-engraftment", "Early post-engraftment", "Late", "GVHD and its treatment")
+_ROWS = (*(phase.name for phase in INFECTION_PHASES), "GVHD and its treatment")
 _ROW_Y = (3.0, 2.0, 1.0, 0.0)
 #: Labels start where their phase starts, but no further right than this day.
 _LABEL_MAX_X = 150.0
@@ -255,63 +211,62 @@ class InfectionTimelineExplorer(Explorer):
             else "no GVHD in this scenario"
         )
         dose = f"{state['dose_pct']} % of the typical dose"
-        return {
-            "data": [
-                theme.bars(
-                    "risk phase (germs under it)",
-                    [p.end_day - p.start_day for p in phases] + [gvhd_days],
-                    list(_ROW_Y),
-                    {
-                        "color": [theme.PALETTE[i] for i in (4, 2, 5, 3)],
-                        "pattern": _hatch(
-                            ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"], "#333333"
-                        ),
-                        "line": _EDGE,
-                    },
-                    orientation="h",
-                    showlegend=False,  # the axis names each row; one swatch would not do
-                    base=starts,
-                    width=0.38,
-                    customdata=list(_ROWS),
-                    hovertemplate="%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
-                    "<extra></extra>",
-                ),
-                theme.words(
-                    "germs of each phase",
-                    label_x,
-                    [y - 0.24 for y in _ROW_Y],
-                    labels,
-                    textposition="bottom right",
-                    textfont={"size": 11},
-                ),
-                theme.vline(
-                    "engraftment day (model)",
-                    engraft,
-                    _BOTTOM,
-                    _TOP,
-                    f"{dose}: engraftment (model) on day {engraft:g}",
-                    line={"color": theme.PALETTE[1], "width": 3},
-                    cliponaxis=False,
-                ),
-                theme.line(
-                    "guideline: about day 30 and day 100",
-                    [30, 30, None, 100, 100],
-                    [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
-                    0,
-                    line=theme.GUIDE,
-                    hoverinfo="skip",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="days after infusion of the stem cells (day 0)",
-                height=440,
-                xaxis={"range": [0, 365], "tickvals": [0, 30, 60, 100, 180, 270, 365]},
-                yaxis=theme.rows_axis(dict(zip(_ROW_Y, _ROWS, strict=True)), -0.85, 3.75),
-                legend=theme.legend(-0.18),
-                margin={"l": 170, "r": 30, "b": 80},
+        data = [
+            theme.bars(
+                "risk phase (germs under it)",
+                [p.end_day - p.start_day for p in phases] + [gvhd_days],
+                list(_ROW_Y),
+                {
+                    "color": [theme.PALETTE[i] for i in (4, 2, 5, 3)],
+                    "pattern": _hatch(
+                        ["x" if p.raised_by_gvhd else "" for p in phases] + ["/"], "#333333"
+                    ),
+                    "line": _EDGE,
+                },
+                orientation="h",
+                showlegend=False,  # the axis names each row; one swatch would not do
+                base=starts,
+                width=0.38,
+                customdata=list(_ROWS),
+                hovertemplate="%{customdata}: from day %{base:.0f}, for %{x:.0f} days"
+                "<extra></extra>",
             ),
-        }
+            theme.words(
+                "germs of each phase",
+                label_x,
+                [y - 0.24 for y in _ROW_Y],
+                labels,
+                textposition="bottom right",
+                textfont={"size": 11},
+            ),
+            theme.vline(
+                "engraftment day (model)",
+                engraft,
+                _BOTTOM,
+                _TOP,
+                f"{dose}: engraftment (model) on day {engraft:g}",
+                line={"color": theme.PALETTE[1], "width": 3},
+                cliponaxis=False,
+            ),
+            theme.line(
+                "guideline: about day 30 and day 100",
+                [30, 30, None, 100, 100],
+                [_BOTTOM, _TOP, None, _BOTTOM, _TOP],
+                0,
+                line=theme.GUIDE,
+                hoverinfo="skip",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="days after infusion of the stem cells (day 0)",
+            height=440,
+            xaxis={"range": [0, 365], "tickvals": [0, 30, 60, 100, 180, 270, 365]},
+            yaxis=theme.rows_axis(dict(zip(_ROW_Y, _ROWS, strict=True)), -0.85, 3.75),
+            legend=theme.legend(-0.18),
+            margin={"l": 170, "r": 30, "b": 80},
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         timeline = state["timeline"]
@@ -339,7 +294,8 @@ _DONORS = [
     ("Haploidentical relative", "haploidentical"),
     ("Cord blood", "cord_blood"),
 ]
-_SEXES = [("Female", "female"), ("Male", "male")]
+_STAGES = [(stage.capitalize(), stage) for stage in science.EBMT_DISEASE_STAGES]
+_SEXES = [(sex.capitalize(), sex) for sex in science.EBMT_SEXES]
 _COHORTS = ((EBMT_CML_1998, "CML 1998"), (EBMT_ALL_DISEASES_2009, "all diseases 2009"))
 _MEASURES = ("5-year survival", "transplant-related mortality")
 _COHORT_SIZES = (
@@ -359,13 +315,7 @@ class EbmtScoreExplorer(Explorer):
     sources = ("gratwohl1998", "gratwohl2009")
     controls = (
         Slider("age", "Patient's age", "years", 1, 75, 1, 35),
-        Menu(
-            "disease_stage",
-            "Disease stage",
-            [("Early", "early"), ("Intermediate", "intermediate"), ("Late", "late")],
-            "early",
-            buttons=True,
-        ),
+        Menu("disease_stage", "Disease stage", _STAGES, "early", buttons=True),
         Slider("months_from_diagnosis", "Diagnosis to transplant", "months", 0, 60, 1, 6),
         Check("first_complete_remission", "In first complete remission"),
         Menu("donor", "Donor", _DONORS, "sibling"),
@@ -376,7 +326,7 @@ class EbmtScoreExplorer(Explorer):
     def compute(self, **patient):
         if patient["donor"] not in science.EBMT_DONORS:
             return {"patient": patient, "points": None, "score": None}
-        return {"patient": patient, **_ebmt(patient)}
+        return {"patient": patient, **science.assess_ebmt(**patient)}
 
     def draw(self, state):
         p, pts, score = state["patient"], state["points"], state["score"]
@@ -391,21 +341,19 @@ class EbmtScoreExplorer(Explorer):
                 f"{p['donor_sex']} donor, {p['recipient_sex']} patient → {pts['sex_match']}"
                 f"<br><b>EBMT score {score}</b>"
             )
-        data = []
-        for index, (cohort, label) in enumerate(_COHORTS):
-            for measure, what in enumerate(_MEASURES):
-                series = index + 2 * measure
-                data.append(
-                    theme.line(
-                        f"{what}, {label}",
-                        list(range(8)),
-                        [cohort.by_score.get(s, (None, None))[measure] for s in range(8)],
-                        series,
-                        mode="lines+markers",
-                        marker=theme.marker_style(series),
-                        hovertemplate=f"{what}, {label}: score %{{x}}: %{{y}} %<extra></extra>",
-                    )
-                )
+        data = [
+            theme.line(
+                f"{what}, {label}",
+                list(range(8)),
+                [cohort.by_score.get(s, (None, None))[measure] for s in range(8)],
+                index + 2 * measure,
+                mode="lines+markers",
+                marker=theme.marker_style(index + 2 * measure),
+                hovertemplate=f"{what}, {label}: score %{{x}}: %{{y}} %<extra></extra>",
+            )
+            for index, (cohort, label) in enumerate(_COHORTS)
+            for measure, what in enumerate(_MEASURES)
+        ]
         data += [
             theme.vline(
                 "this patient's score", score, 0, 100, line={"color": theme.PALETTE[6], "width": 4}
@@ -441,7 +389,7 @@ class EbmtScoreExplorer(Explorer):
             if outcome.survival_5y_pct is None:
                 text += f" {cohort}: no group with this score reported (scores {reported} only)."
             else:
-                text += f" {cohort}, {_outcome(outcome)}."
+                text += f" {cohort}, {outcome.summary}."
         return text
 
 
@@ -491,7 +439,7 @@ _KPS_SHORT = {
 
 
 def _condition_check(key: str) -> Check:
-    points, label = HCT_CI_WEIGHTS[key]
+    points, label = science.HCT_CI_WEIGHTS[key]
     return Check(key, f"{_CONDITION_LABELS[key]} +{points}", details=f"{label}: {points}")
 
 
@@ -526,87 +474,84 @@ class FitnessExplorer(Explorer):
             "karnofsky": values["karnofsky"],
             "kps_text": science.karnofsky_description(values["karnofsky"]),
             "conditions": conditions,
-            **_hct_ci(conditions, values["age"]),
+            **science.assess_hct_ci(conditions, values["age"]),
         }
 
     def draw(self, state):
         chosen = _GROUPS.index(state["group"])
-        nrm = [HCT_CI_NRM_2Y[g].value for g in _GROUPS]
+        nrm = [science.HCT_CI_NRM_2Y[g].value for g in _GROUPS]
         levels = sorted(_KPS_SHORT, reverse=True)
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
-        return {
-            "data": [
-                theme.bars(
-                    "published 2-year NRM by HCT-CI group",
-                    list(_GROUP_LABELS),
-                    nrm,
-                    {
-                        "color": [theme.PALETTE[0] if i == chosen else "#cfd8e3" for i in range(3)],
-                        "pattern": _hatch(["/" if i == chosen else "" for i in range(3)]),
-                        "line": _EDGE,
-                    },
-                    [f"{value:g} %" for value in nrm],
-                    showlegend=False,  # the axis names each bar; one swatch would not do
-                    hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
-                ),
-                theme.words(
-                    "this patient's HCT-CI",
-                    [_GROUP_LABELS[1]],
-                    [54],
-                    [
-                        f"HCT-CI {state['score']} · with age {state['age']}: "
-                        f"HCT-CI/age {state['with_age']}"
-                    ],
-                ),
-                theme.words(
-                    "Karnofsky levels",
-                    [0] * len(levels),
-                    levels,
-                    [f"{k}: {_KPS_SHORT[k]}" for k in levels],
-                    textposition="middle right",
-                    xaxis="x2",
-                    yaxis="y2",
-                    mode="markers+text",
-                    marker={"color": "#999999", "size": 8, "symbol": "circle"},
-                ),
-                theme.points(
-                    "this patient's Karnofsky",
-                    [-0.12],
-                    [state["karnofsky"]],
-                    theme.marker_style(1, size=16, symbol="diamond"),
-                    hoverinfo="skip",
-                    xaxis="x2",
-                    yaxis="y2",
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="HCT-CI risk group (score)",
-                y_title="patients (%)",
-                height=440,
-                xaxis={"domain": left, "tickangle": 0},
-                yaxis={"range": [0, 60]},
-                xaxis2=theme.axis("", domain=right, anchor="y2", range=[-0.25, 1.6], visible=False),
-                yaxis2=theme.axis(
-                    "Karnofsky (%)", anchor="x2", range=[5, 105], dtick=10, showgrid=False
-                ),
-                legend=theme.legend(-0.28),
-                margin={"t": 80, "b": 90},
-                annotations=[
-                    theme.note(
-                        "2-year non-relapse mortality (Sorror 2005)", x=sum(left) / 2, **title
-                    ),
-                    theme.note("Karnofsky scale", x=sum(right) / 2, **title),
+        data = [
+            theme.bars(
+                "published 2-year NRM by HCT-CI group",
+                list(_GROUP_LABELS),
+                nrm,
+                {
+                    "color": [theme.PALETTE[0] if i == chosen else "#cfd8e3" for i in range(3)],
+                    "pattern": _hatch(["/" if i == chosen else "" for i in range(3)]),
+                    "line": _EDGE,
+                },
+                [f"{value:g} %" for value in nrm],
+                showlegend=False,  # the axis names each bar; one swatch would not do
+                hovertemplate="%{x}: %{y} % died of causes other than relapse<extra></extra>",
+            ),
+            theme.words(
+                "this patient's HCT-CI",
+                [_GROUP_LABELS[1]],
+                [54],
+                [
+                    f"HCT-CI {state['score']} · with age {state['age']}: "
+                    f"HCT-CI/age {state['with_age']}"
                 ],
             ),
-        }
+            theme.words(
+                "Karnofsky levels",
+                [0] * len(levels),
+                levels,
+                [f"{k}: {_KPS_SHORT[k]}" for k in levels],
+                textposition="middle right",
+                xaxis="x2",
+                yaxis="y2",
+                mode="markers+text",
+                marker={"color": "#999999", "size": 8, "symbol": "circle"},
+            ),
+            theme.points(
+                "this patient's Karnofsky",
+                [-0.12],
+                [state["karnofsky"]],
+                theme.marker_style(1, size=16, symbol="diamond"),
+                hoverinfo="skip",
+                xaxis="x2",
+                yaxis="y2",
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="HCT-CI risk group (score)",
+            y_title="patients (%)",
+            height=440,
+            xaxis={"domain": left, "tickangle": 0},
+            yaxis={"range": [0, 60]},
+            xaxis2=theme.axis("", domain=right, anchor="y2", range=[-0.25, 1.6], visible=False),
+            yaxis2=theme.axis(
+                "Karnofsky (%)", anchor="x2", range=[5, 105], dtick=10, showgrid=False
+            ),
+            legend=theme.legend(-0.28),
+            margin={"t": 80, "b": 90},
+            annotations=[
+                theme.note("2-year non-relapse mortality (Sorror 2005)", x=sum(left) / 2, **title),
+                theme.note("Karnofsky scale", x=sum(right) / 2, **title),
+            ],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         group = state["group"]
         return (
             f"HCT-CI {state['score']}: {group}-risk group, where 2-year non-relapse mortality "
-            f"was {HCT_CI_NRM_2Y[group].value:g} % (Sorror 2005). HCT-CI/age "
+            f"was {science.HCT_CI_NRM_2Y[group].value:g} % (Sorror 2005). HCT-CI/age "
             f"{state['with_age']} (group {state['age_group']}). Karnofsky "
             f"{state['karnofsky']}: {state['kps_text']}."
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from ._validate import check_choice, check_count, check_flag, check_range, finite_result
 from .aplastic import GRAFT_CD34_DOSES
@@ -31,6 +32,7 @@ __all__ = [
     "EBMT_CML_1998",
     "EBMT_DISEASE_STAGES",
     "EBMT_DONORS",
+    "EBMT_FACTORS",
     "EBMT_SEXES",
     "HCT_CI_AGE_GROUPS",
     "HCT_CI_CONDITIONS",
@@ -46,6 +48,8 @@ __all__ = [
     "InfectionTimeline",
     "TimelinePhase",
     "assess_acute_gvhd",
+    "assess_ebmt",
+    "assess_hct_ci",
     "cd34_dose_at_pct_of_typical",
     "ebmt_points",
     "ebmt_published_outcomes",
@@ -257,6 +261,16 @@ EBMT_DISEASE_STAGES = ("early", "intermediate", "late")
 #: The donor categories the score defines: an HLA-identical sibling, or an unrelated donor.
 EBMT_DONORS = ("sibling", "unrelated")
 EBMT_SEXES = ("female", "male")
+#: The factors :func:`ebmt_points` scores, in words.
+EBMT_FACTORS: Mapping[str, str] = MappingProxyType(
+    {
+        "age": "age",
+        "disease_stage": "disease stage",
+        "time_from_diagnosis": "time from diagnosis",
+        "donor": "donor",
+        "sex_match": "donor-patient sex",
+    }
+)
 
 
 @finite_result
@@ -382,6 +396,15 @@ class EbmtOutcome:
     survival_5y_pct: float | None
     transplant_related_mortality_pct: float | None
 
+    @property
+    def summary(self) -> str:
+        """What the cohort saw at this score, in words ("not reported" where it did not say)."""
+        survival, trm = (
+            "not reported" if pct is None else f"{pct:g} %"
+            for pct in (self.survival_5y_pct, self.transplant_related_mortality_pct)
+        )
+        return f"score {self.group}: 5-year survival {survival}, transplant-related mortality {trm}"
+
 
 @finite_result
 def ebmt_published_outcomes(score: int) -> tuple[EbmtOutcome, ...]:
@@ -405,6 +428,34 @@ def ebmt_published_outcomes(score: int) -> tuple[EbmtOutcome, ...]:
             )
         )
     return tuple(outcomes)
+
+
+@finite_result
+def assess_ebmt(
+    *,
+    age: float,
+    disease_stage: str,
+    months_from_diagnosis: float,
+    donor: str,
+    donor_sex: str,
+    recipient_sex: str,
+    first_complete_remission: bool = False,
+) -> dict[str, Any]:
+    """A patient's EBMT points by factor, the score, and what both cohorts saw at that score.
+
+    :func:`ebmt_points` and :func:`ebmt_published_outcomes` (Gratwohl et al. 1998, 2009).
+    """
+    points = ebmt_points(
+        age=age,
+        disease_stage=disease_stage,
+        months_from_diagnosis=months_from_diagnosis,
+        donor=donor,
+        donor_sex=donor_sex,
+        recipient_sex=recipient_sex,
+        first_complete_remission=first_complete_remission,
+    )
+    score = sum(points.values())
+    return {"points": points, "score": score, "outcomes": ebmt_published_outcomes(score)}
 
 
 # --- the HCT comorbidity index (Sorror et al. 2005) and HCT-CI/age (2014) --------------
@@ -518,6 +569,15 @@ def hct_ci_age_group(score: int) -> str:
     if score <= 2:
         return HCT_CI_AGE_GROUPS[0]
     return HCT_CI_AGE_GROUPS[1] if score <= 4 else HCT_CI_AGE_GROUPS[2]
+
+
+@finite_result
+def assess_hct_ci(conditions: Iterable[str], age: float) -> dict[str, Any]:
+    """The HCT-CI and its risk group (Sorror 2005), HCT-CI/age and its group (Sorror 2014)."""
+    chosen = _condition_set(conditions)
+    score, with_age = hct_ci(chosen), hct_ci_age(chosen, age)
+    group, age_group = hct_ci_risk_group(score), hct_ci_age_group(with_age)
+    return {"score": score, "group": group, "with_age": with_age, "age_group": age_group}
 
 
 # --- the Karnofsky performance scale ---------------------------------------------------
