@@ -245,7 +245,7 @@ def test_the_page_grades_as_the_kernel(tmp_path):
 def make_record(tmp_path, lesson_id: str, chosen: dict, learner: str) -> str:
     """The HTML record the page's "Download my answers" saves (answers.js's own code)."""
     lesson = course.Lesson(lesson_id)
-    spec = lesson.quiz().widget.spec
+    spec = lesson.quiz().spec
     all_answers = {**chosen, "learner": {"text": learner}}
     script = "console.log(JSON.stringify(page.record(data[0], data[1], data[2])));\n"
     return run_page(tmp_path, script, [spec, all_answers, "2026-12-02T10:00:00Z"])
