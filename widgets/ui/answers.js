@@ -1,13 +1,8 @@
-// A learner's answers (widgets/ui/answers.py, AnswersWidget), on anywidget's public model
-// API only (get, set, on, off, save_changes, send).
-//
-// It draws a section's guiding questions, each with a box for the learner's answer and its
-// model answer (shown once the learner has written something, unless the teacher's switch
-// says "hide" or "show"), or the quiz, graded here as widgets/ui/quiz.py grades. Every answer
-// is kept: in JupyterLab the kernel writes answers/<lesson>.json (this page keeps a copy in
-// the browser, so an answer typed while the kernel was gone comes back); in Voila and on the
-// static site the browser's localStorage keeps them under the lesson's id. The quiz's
-// "Download my answers" saves the learner's record: an HTML page with its JSON inside.
+// A learner's answers (widgets/ui/answers.py), on anywidget's public model API only: a section's
+// guiding questions, each with a box and a model answer (shown once the learner has written,
+// unless the teacher's switch says "hide" or "show"), or the quiz, graded as quiz.py grades.
+// In JupyterLab the kernel keeps them in a file and this page a copy (an answer typed while the
+// kernel was gone comes back); in Voila and on the static site, localStorage keeps them.
 
 const KEY = "stemcell-course:answers:";
 const SWITCH = "stemcell-course:model-answers";
@@ -22,32 +17,24 @@ const DOTS_AND_COMMA = /^\d{1,3}(\.\d{3})+,\d+$/;
 const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const g = (x) => String(Number(x.toPrecision(6)));
 
-function withoutUnit(text, unit) {
+// The number typed, without the question's unit (any case, singular or plural); NaN if none.
+export function readNumber(text, unit = "") {
+  const typed = String(text).trim();
   const wanted = unit.trim().toLowerCase();
   const stem = wanted.replace(/s+$/, "");
-  const forms = [...new Set([wanted, stem, stem + "s"])].filter(Boolean);
-  const stripped = text.trim();
-  for (const form of forms.sort((a, b) => b.length - a.length))
-    if (stripped.toLowerCase().endsWith(form)) return stripped.slice(0, -form.length);
-  return stripped;
-}
-
-export function readNumber(text, unit = "") {
-  const refuse = () => new Error(`type a number in ${unit}`);
-  let cleaned = withoutUnit(String(text), unit).replace(SPACES, "").replace(/\u2212/g, "-");
+  const forms = [wanted, stem, stem + "s"].filter(Boolean).sort((a, b) => b.length - a.length);
+  const form = forms.find((f) => typed.toLowerCase().endsWith(f));
+  const number = form ? typed.slice(0, -form.length) : typed;
+  let cleaned = number.replace(SPACES, "").replace(/\u2212/g, "-");
   let sign = "";
   if (cleaned && "+-".includes(cleaned[0])) [sign, cleaned] = [cleaned[0], cleaned.slice(1)];
-  if (cleaned.includes(",")) {
-    if (THOUSANDS.test(cleaned)) cleaned = cleaned.replace(/,/g, "");
-    else if (DOTS_AND_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
-    else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(",", ".");
-    else throw refuse();
-  }
-  if (!DECIMAL.test(cleaned)) throw refuse();
-  return Number(sign + cleaned);
+  if (THOUSANDS.test(cleaned)) cleaned = cleaned.replace(/,/g, "");
+  else if (DOTS_AND_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
+  else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(",", ".");
+  return DECIMAL.test(cleaned) ? Number(sign + cleaned) : NaN;
 }
 
-// What the page says to an answer: {right: true/false, or null for a refused answer, text}.
+// What the page says to an answer: {right: true, false or null (refused), text}; null for none.
 export function grade(q, answer) {
   if (!answer) return null;
   if (q.kind === "choice") {
@@ -55,12 +42,8 @@ export function grade(q, answer) {
     return chosen ? { right: !!chosen.correct, text: chosen.feedback } : null;
   }
   if (answer.typed === undefined) return null;
-  let n;
-  try {
-    n = readNumber(answer.typed, q.unit);
-  } catch (error) {
-    return { right: null, text: error.message };
-  }
+  const n = readNumber(answer.typed, q.unit);
+  if (Number.isNaN(n)) return { right: null, text: `type a number in ${q.unit}` };
   const high = q.unit.trim() === "%" ? 100 : 100 * Math.max(Math.abs(q.answer) + q.tolerance, 1);
   const low = Math.min(0, q.answer - q.tolerance);
   if (!(n >= low && n <= high))
@@ -78,34 +61,24 @@ function stored(lesson) {
   try {
     const all = JSON.parse(raw || "{}");
     if (all && typeof all === "object" && !Array.isArray(all)) return all;
-  } catch (error) {} // eslint-disable-line no-empty
+  } catch {} // eslint-disable-line no-empty
   localStorage.setItem(KEY + lesson + ":damaged", raw); // kept aside, never lost
   return {};
 }
 
-function keepInBrowser(lesson, entries) {
-  try {
-    localStorage.setItem(KEY + lesson, JSON.stringify({ ...stored(lesson), ...entries }));
-    return "";
-  } catch (error) {
-    return `This browser could not keep your answers (${error.message}): download them below.`;
-  }
-}
-
 // Each question's newer answer (answers carry the time they were written, "at").
-const newest = (a, b) => {
-  const out = { ...a };
-  for (const [id, answer] of Object.entries(b)) if (!out[id] || (answer.at || "") > (out[id].at || "")) out[id] = answer;
-  return out;
-};
+function newest(a, b) {
+  const newer = Object.entries(b).filter(([id, answer]) => !a[id] || (answer.at || "") > (a[id].at || ""));
+  return { ...a, ...Object.fromEntries(newer) };
+}
 
 function teacherSwitch(spec) {
   try {
     const asked = new URLSearchParams(location.search).get("model-answers");
     if (REVEAL.includes(asked)) sessionStorage.setItem(SWITCH, asked);
-    return sessionStorage.getItem(SWITCH) || spec.reveal || "after";
-  } catch (error) {
-    return spec.reveal || "after";
+    return sessionStorage.getItem(SWITCH) || spec.reveal;
+  } catch {
+    return spec.reveal;
   }
 }
 
@@ -153,78 +126,56 @@ export function record(spec, all, now = new Date().toISOString()) {
 }
 
 // -- the view ----------------------------------------------------------------------------------
-class AnswersView {
-  constructor(model, root) {
-    this.model = model;
-    this.spec = model.get("spec");
-    this.lesson = this.spec.lesson || "";
-    // JupyterLab (or Notebook 7), not Voila (whose page is a lab shell too, on a server
-    // folder the whole class shares) nor the static site.
-    this.inLab = !!document.querySelector(".jp-LabShell, .jp-NotebookShell") && !document.querySelector("#rendered_cells");
-    this.reveal = teacherSwitch(this.spec);
-    this.drawn = {};
-    const quiz = this.spec.kind === "quiz";
-    this.root = el("div", { class: `course-answers ${quiz ? "course-quiz" : "course-questions"}` });
-    if (this.spec.title) this.root.append(el(quiz ? "h3" : "p", { class: "ca-title" }, el("b", {}, this.spec.title)));
-    const list = el("ol");
-    for (const q of this.spec.items) list.append(quiz ? this.question(q) : this.written(q));
-    this.problem = el("p", { class: "ca-problem", role: "alert", hidden: "" });
-    this.root.append(list, this.problem);
-    if (quiz && this.spec.record) this.root.append(this.recordBar());
-    root.append(this.root);
-  }
+function render({ model, el: root }) {
+  const spec = model.get("spec");
+  const lesson = spec.lesson || "";
+  const quiz = spec.kind === "quiz";
+  // JupyterLab (or Notebook 7), not Voila (whose page is a lab shell too, on a server folder
+  // the whole class shares) nor the static site.
+  const inLab = !!document.querySelector(".jp-LabShell, .jp-NotebookShell") && !document.querySelector("#rendered_cells");
+  const reveal = teacherSwitch(spec);
+  const drawn = {};
+  const problem = el("p", { class: "ca-problem", role: "alert", hidden: "" });
+  const status = el("p", { class: "ca-status" });
+  let trouble = "";
 
-  start() {
-    const mine = (all) => Object.fromEntries(Object.entries(all).filter(([id]) => id in this.drawn));
-    if (this.lesson) {
-      const backup = mine(stored(this.lesson));
-      const merged = newest(this.model.get("answers"), backup);
-      if (this.inLab) {
-        if (JSON.stringify(merged) !== JSON.stringify(this.model.get("answers"))) this.save(merged);
-        if (this.model.get("keep") !== "file") this.save(null, "file");
-      } else {
-        this.save(merged, "page");
-      }
+  const save = (name, value) => {
+    model.set(name, value);
+    model.save_changes();
+  };
+
+  const answer = (id, entry) => {
+    const all = { ...model.get("answers"), [id]: { ...entry, at: new Date().toISOString() } };
+    try {
+      if (lesson) localStorage.setItem(KEY + lesson, JSON.stringify({ ...stored(lesson), [id]: all[id] }));
+      trouble = "";
+    } catch (error) {
+      trouble = `This browser could not keep your answers (${error.message}): download them below.`;
     }
-    this.onChange = () => this.show();
-    this.model.on("change:answers", this.onChange);
-    this.model.on("change:status", this.onChange);
-    this.show();
-  }
+    save("answers", all);
+    show();
+  };
 
-  save(answers, keep) {
-    if (answers) this.model.set("answers", answers);
-    if (keep) this.model.set("keep", keep);
-    this.model.save_changes();
-  }
-
-  answer(id, entry) {
-    const all = { ...this.model.get("answers"), [id]: { ...entry, at: new Date().toISOString() } };
-    const trouble = this.lesson ? keepInBrowser(this.lesson, { [id]: all[id] }) : "";
-    this.save(all);
-    this.trouble = this.inLab ? "" : trouble;
-    this.show();
-  }
-
-  written(q) {
+  const written = (q) => {
     const id = `ca-${++uid}`;
-    const box = el("textarea", { rows: "2", "aria-labelledby": id, placeholder: this.reveal === "after" ? "Write your answer; the model answer then opens below it." : "Write your answer (it is kept)." });
+    const hint = reveal === "after" ? "Write your answer; the model answer then opens below it." : "Write your answer (it is kept).";
+    const box = el("textarea", { rows: "2", "aria-labelledby": id, placeholder: hint });
     let timer;
     const write = () => {
       clearTimeout(timer);
-      if (box.value !== ((this.model.get("answers")[q.id] || {}).text || "")) this.answer(q.id, { text: box.value });
+      if (box.value !== ((model.get("answers")[q.id] || {}).text || "")) answer(q.id, { text: box.value });
     };
     box.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(write, 700);
     });
     box.addEventListener("change", write);
-    const model = el("details", { class: "ca-model", hidden: "" }, el("summary", {}, "Compare with a model answer"), el("p", {}, q.model_answer));
-    this.drawn[q.id] = { box, model };
-    return el("li", { class: "ca-item", "data-question": q.id }, el("p", { id }, el("b", {}, `${q.label}. `), q.question), box, model);
-  }
+    const shown = el("details", { class: "ca-model", hidden: "" }, el("summary", {}, "Compare with a model answer"), el("p", {}, q.model_answer));
+    drawn[q.id] = { box, model: shown };
+    return el("li", { class: "ca-item", "data-question": q.id }, el("p", { id }, el("b", {}, `${q.label}. `), q.question), box, shown);
+  };
 
-  question(q) {
+  const question = (q) => {
     const id = `ca-${++uid}`;
     const feedback = el("p", { class: "quiz-feedback", role: "status", "aria-live": "polite" });
     let row;
@@ -232,88 +183,78 @@ class AnswersView {
       row = el("div", { class: "quiz-input", role: "radiogroup", "aria-labelledby": id });
       q.choices.forEach((c, i) => {
         const input = el("input", { type: "radio", name: id, value: c.id ?? String(i) });
-        input.addEventListener("change", () => this.answer(q.id, { choice: input.value }));
+        input.addEventListener("change", () => answer(q.id, { choice: input.value }));
         row.append(el("label", { class: "ca-choice" }, input, ` ${c.text}`));
       });
     } else {
       const input = el("input", { type: "text", inputmode: "decimal", placeholder: "type a number" });
       const check = el("button", { type: "button" }, "Check");
-      const send = () => this.answer(q.id, { typed: input.value });
+      const send = () => answer(q.id, { typed: input.value });
       check.addEventListener("click", send);
       input.addEventListener("keydown", (e) => e.key === "Enter" && send());
       row = el("div", { class: "quiz-input" }, el("label", {}, `Answer (${q.unit}) `, input), check);
     }
-    this.drawn[q.id] = { row, feedback };
+    drawn[q.id] = { row, feedback, q };
     return el("li", { class: "course-quiz-question", "data-question": q.id }, el("p", { id }, q.question), row, feedback);
-  }
+  };
 
-  recordBar() {
-    const name = el("input", { type: "text", class: "ca-name", autocomplete: "name" });
-    name.addEventListener("change", () => this.answer("learner", { text: name.value }));
-    const button = el("button", { type: "button", class: "ca-download" }, "Download my answers");
-    button.addEventListener("click", () => this.download());
-    this.status = el("p", { class: "ca-status" });
-    this.drawn.learner = { box: name };
-    return el("div", { class: "ca-record" }, el("label", {}, "Your name ", name), button, this.status);
-  }
-
-  async download() {
-    let all = this.inLab ? await this.fromKernel() : stored(this.lesson);
-    all = newest(all, this.model.get("answers"));
-    const page = new Blob([record(this.spec, all)], { type: "text/html" });
-    const link = el("a", { href: URL.createObjectURL(page), download: `${this.lesson}-answers.html` });
-    document.body.append(link);
+  // The learner's record: this browser's copy of the lesson's answers, and what the kernel
+  // gave this widget (in JupyterLab, every answer the lesson's file holds).
+  const download = () => {
+    const text = record(spec, newest(stored(lesson), model.get("answers")));
+    const page = new Blob([text], { type: "text/html" });
+    const link = el("a", { href: URL.createObjectURL(page), download: `${lesson}-answers.html` });
     link.click();
-    link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 5000);
-  }
+  };
 
-  fromKernel() {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done({ answers: {} }), 5000);
-      const done = (message) => {
-        if (!message || message.type !== "all") return;
-        clearTimeout(timer);
-        this.model.off("msg:custom", done);
-        resolve(message.answers);
-      };
-      this.model.on("msg:custom", done);
-      this.model.send({ type: "all" });
-    });
-  }
-
-  show() {
-    const answers = this.model.get("answers") || {};
-    for (const [id, drawn] of Object.entries(this.drawn)) {
+  const show = () => {
+    const answers = model.get("answers") || {};
+    for (const [id, { box, model: shown, row, feedback, q }] of Object.entries(drawn)) {
       const a = answers[id] || {};
-      if (drawn.box && document.activeElement !== drawn.box && a.text !== undefined) drawn.box.value = a.text;
-      if (drawn.model) drawn.model.hidden = !(this.reveal === "show" || (this.reveal === "after" && (a.text || "").trim()));
-      if (!drawn.row) continue;
-      const q = this.spec.items.find((item) => item.id === id);
-      for (const input of drawn.row.querySelectorAll("input[type=radio]")) input.checked = input.value === a.choice;
-      const typed = drawn.row.querySelector("input[type=text]");
-      if (typed && a.typed !== undefined && document.activeElement !== typed) typed.value = a.typed;
+      if (box && document.activeElement !== box && a.text !== undefined) box.value = a.text;
+      if (shown) shown.hidden = !(reveal === "show" || (reveal === "after" && (a.text || "").trim()));
+      if (!row) continue;
+      for (const input of row.querySelectorAll("input")) {
+        if (input.type === "radio") input.checked = input.value === a.choice;
+        else if (a.typed !== undefined && document.activeElement !== input) input.value = a.typed;
+      }
       const verdict = grade(q, a);
-      drawn.feedback.textContent = verdict ? said(verdict) : "";
-      drawn.feedback.className = `quiz-feedback ${verdict ? ["refused", "wrong", "right"][verdict.right === null ? 0 : verdict.right ? 2 : 1] : ""}`;
+      feedback.textContent = verdict ? said(verdict) : "";
+      feedback.className = `quiz-feedback ${verdict ? (verdict.right ? "right" : "wrong") : ""}`;
     }
-    const status = this.model.get("status");
-    const problem = this.trouble || (/could not/.test(status) ? status : "");
-    this.problem.hidden = !problem;
-    this.problem.textContent = problem;
-    if (this.status) this.status.textContent = this.inLab ? status : "Your answers are kept in this browser, for this lesson.";
-  }
+    const kernel = model.get("status");
+    problem.textContent = (inLab ? "" : trouble) || (/could not/.test(kernel) ? kernel : "");
+    problem.hidden = !problem.textContent;
+    status.textContent = inLab ? kernel : "Your answers are kept in this browser, for this lesson.";
+  };
 
-  destroy() {
-    this.model.off("change:answers", this.onChange);
-    this.model.off("change:status", this.onChange);
+  const widget = el("div", { class: `course-answers ${quiz ? "course-quiz" : "course-questions"}` });
+  if (spec.title) widget.append(el(quiz ? "h3" : "p", { class: "ca-title" }, el("b", {}, spec.title)));
+  const list = el("ol");
+  for (const q of spec.items) list.append(quiz ? question(q) : written(q));
+  widget.append(list, problem);
+  if (quiz && spec.record) {
+    const name = el("input", { type: "text", class: "ca-name", autocomplete: "name" });
+    name.addEventListener("change", () => answer("learner", { text: name.value }));
+    const button = el("button", { type: "button", class: "ca-download" }, "Download my answers");
+    button.addEventListener("click", download);
+    drawn.learner = { box: name };
+    widget.append(el("div", { class: "ca-record" }, el("label", {}, "Your name ", name), button, status));
   }
+  root.append(widget);
+
+  if (lesson) {
+    const backup = Object.fromEntries(Object.entries(stored(lesson)).filter(([id]) => id in drawn));
+    save("answers", newest(model.get("answers"), backup));
+    save("keep", inLab ? "file" : "page"); // the kernel then merges the file's answers
+  }
+  const events = ["change:answers", "change:status"];
+  events.forEach((event) => model.on(event, show));
+  show();
+  return () => events.forEach((event) => model.off(event, show));
 }
 
 export default {
-  render({ model, el: root }) {
-    const view = new AnswersView(model, root);
-    view.start();
-    return () => view.destroy();
-  },
+  render,
 };

@@ -1,12 +1,9 @@
 """A learner's answers, kept: written answers to the guiding questions, and the quiz.
 
-The page (``answers.js``) draws the questions with a box under each, grades the quiz and
-keeps every answer. In JupyterLab the kernel writes them to ``answers/<lesson>.json``
-beside the lesson (``AnswerStore``: written atomically; a damaged file is set aside,
-never overwritten) and gives them back when the lesson runs again. In Voila and on the
-static site the page keeps them in the browser's storage under the lesson's id (a Voila
-server's folder is shared by the whole class). The quiz's *Download my answers* gives the
-learner's record: an HTML page with its JSON inside, read by ``tools/collect.py``.
+``answers.js`` draws them and grades the quiz. In JupyterLab the kernel keeps them in
+``answers/<lesson>.json`` beside the lesson and gives them back when it runs again; in Voila
+and on the static site the page keeps them in the browser (a Voila server's folder is shared
+by the whole class). *Download my answers* saves the record ``tools/collect.py`` reads.
 """
 
 from __future__ import annotations
@@ -37,47 +34,42 @@ _reveal: dict[str, str] = {}
 
 
 def model_answers(when: str | None = None) -> str:
-    """The teacher's switch: ``"hide"`` every model answer (during class), ``"show"`` them
-    all, or ``"after"`` (the default) a learner has written an answer; returns the setting.
-    Without ``when``: the one set, else ``COURSE_MODEL_ANSWERS`` (for a whole server). The
-    page's address overrides both: ``?model-answers=hide``."""
-    allowed = ", ".join(REVEAL)
+    """The teacher's switch: ``"hide"`` every model answer, ``"show"`` them all, or ``"after"``
+    (the default) a learner has written; without ``when``: the one set, else
+    ``COURSE_MODEL_ANSWERS``. The page's address overrides both: ``?model-answers=hide``."""
+    must = f"must be one of {', '.join(REVEAL)}"
     if when is not None:
         if when not in REVEAL:
-            raise ValueError(f"model answers must be one of {allowed}; got {when!r}")
+            raise ValueError(f"model answers {must}; got {when!r}")
         _reveal["now"] = when
     now = _reveal.get("now") or os.environ.get("COURSE_MODEL_ANSWERS", "after")
     if now not in REVEAL:
-        raise ValueError(f"COURSE_MODEL_ANSWERS must be one of {allowed}; got {now!r}")
+        raise ValueError(f"COURSE_MODEL_ANSWERS {must}; got {now!r}")
     return now
 
 
 @functools.cache
 def course_version() -> dict[str, str]:
     """The course's version: its package version and git commit (where there is one)."""
-    root = _HERE.parents[1]
     version = {"package": "unknown"}
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         version["package"] = importlib.metadata.version("stemcell-course")
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
-        )
-        if done.returncode == 0:
-            version["commit"] = done.stdout.strip()
+        git = ["git", "-C", str(_HERE.parents[1]), "rev-parse", "HEAD"]
+        done = subprocess.run(git, capture_output=True, text=True, timeout=5, check=True)
+        version["commit"] = done.stdout.strip()
     return version
 
 
 class AnswerStore:
     """One lesson's answers in ``<folder>/<lesson>.json`` (folder: ``COURSE_ANSWERS_DIR`` or
-    ``answers/`` beside the lesson, the kernel's working folder)."""
+    ``answers/`` in the kernel's working folder, which is the lesson's)."""
 
     def __init__(self, lesson_id: str, folder: str | Path | None = None) -> None:
         folder = folder or os.environ.get("COURSE_ANSWERS_DIR") or Path.cwd() / "answers"
         self.lesson = lesson_id
         self.path = Path(folder) / f"{lesson_id}.json"
-        #: What went wrong with the file, for the page to say ("" when nothing).
-        self.problem = ""
+        self.problem = ""  # what went wrong with the file, for the page to say
 
     def load(self) -> dict[str, dict[str, Any]]:
         """The kept answers ({} for none); a damaged or foreign file is set aside and said."""
@@ -88,7 +80,7 @@ class AnswerStore:
             return {k: clean(v) for k, v in dict(data["answers"]).items() if isinstance(v, dict)}
         except FileNotFoundError:
             return {}
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:  # a decoding error too
             stamp = time.strftime("%Y%m%d-%H%M%S")
             aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}.json")
             os.replace(self.path, aside)
@@ -102,24 +94,19 @@ class AnswerStore:
         """Write every answer atomically: a temporary file beside it, flushed, renamed over."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "lesson": self.lesson, "course_version": course_version()}
-        text = json.dumps({**data, "answers": answers}, ensure_ascii=False, indent=1)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text + "\n")
+                json.dump({**data, "answers": answers}, out, ensure_ascii=False, indent=1)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        finally:
+            Path(temporary).unlink(missing_ok=True)
 
-    def update(self, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    def update(self, answers: dict[str, Any]) -> None:
         """Add answers to what the file holds (read again: another cell may have written)."""
-        kept = {**self.load(), **{k: clean(v) for k, v in answers.items()}}
-        self.save(kept)
-        return kept
+        self.save({**self.load(), **{k: clean(v) for k, v in answers.items()}})
 
 
 def clean(answer: Any) -> dict[str, Any]:
@@ -129,55 +116,46 @@ def clean(answer: Any) -> dict[str, Any]:
     return {k: str(v)[:LONGEST] for k, v in answer.items() if k in FIELDS and v is not None}
 
 
-def newest(kept: dict[str, Any], page: dict[str, Any]) -> dict[str, Any]:
-    """Each question's newer answer of two sets (an answer says when it was written: "at")."""
-    out = dict(kept)
-    for key, answer in page.items():
-        if key not in out or str(answer.get("at", "")) > str(out[key].get("at", "")):
-            out[key] = answer
-    return out
-
-
 class AnswersWidget(anywidget.AnyWidget):
     """Questions with a box under each, or the quiz, drawn by ``answers.js``."""
 
     _esm = _HERE / "answers.js"
     _css = _HERE / "answers.css"
-    #: lesson, kind ("guiding" or "quiz"), title, items, reveal, version; the quiz also
-    #: carries every question of the lesson for the learner's record.
+    #: lesson, kind ("guiding" or "quiz"), title, items, reveal, version (and the quiz's
+    #: "record": the lesson's every question, for the learner's record).
     spec = traitlets.Dict().tag(sync=True)
-    #: This widget's answers by question id ({"text"}, {"choice"} or {"typed"}, and "at").
+    #: Answers by question id ({"text"}, {"choice"} or {"typed"}, and "at": when written).
     answers = traitlets.Dict().tag(sync=True)
-    #: Where the page keeps them: "file" (JupyterLab: the kernel writes) or "page".
+    #: Where answers are kept: "file" (JupyterLab: the kernel writes) or "page".
     keep = traitlets.Unicode("").tag(sync=True)
-    #: What the kernel says about the file (where it is kept, or what went wrong).
+    #: Where the file is, or what went wrong with it.
     status = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, store: AnswerStore | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("spec", {})
-        kwargs["spec"] = {**kwargs["spec"], "reveal": model_answers(), "version": course_version()}
-        super().__init__(**kwargs)
+        spec = {**kwargs.pop("spec", {}), "reveal": model_answers(), "version": course_version()}
+        super().__init__(spec=spec, **kwargs)
         self.store = store
-        self.restoring = False
         self.observe(self.kept, names=["keep", "answers"])
-        self.on_msg(self.message)
 
     def kept(self, change: dict[str, Any]) -> None:
-        if self.keep != "file" or self.store is None or self.restoring:
+        """In JupyterLab: the page's answers to this widget's questions go to the file, and
+        every answer the file holds to the page (for the learner's record); when the page
+        opens, each question's newer answer of the page's and the file's."""
+        if self.keep != "file" or self.store is None:
             return
         ids = {item["id"] for item in self.spec.get("items", [])} | {"learner"}
+        page = {k: clean(v) for k, v in self.answers.items() if k in ids}
+        filed: dict[str, dict[str, Any]] = {}
         try:
+            filed = self.store.load()
             if change["name"] == "keep":
-                saved = {k: v for k, v in self.store.load().items() if k in ids}
-                merged = newest(saved, self.answers)
-                self.restoring = True
-                self.answers = merged
-                if merged != saved:
-                    self.store.update(merged)
-            else:
-                new = {k: v for k, v in self.answers.items() if k in ids}
-                if new != {k: v for k, v in change["old"].items() if k in ids}:
-                    self.store.update(new)
+                page |= {
+                    k: v
+                    for k, v in filed.items()
+                    if k in ids and v.get("at", "") >= page.get(k, v).get("at", "")
+                }
+            if any(filed.get(k) != v for k, v in page.items()):
+                self.store.update(page)
             where = f"{self.store.path.parent.name}/{self.store.path.name}"
             self.status = self.store.problem or f"Your answers are kept in {where}."
         except OSError as error:
@@ -185,11 +163,4 @@ class AnswersWidget(anywidget.AnyWidget):
                 f"Your answers could not be written to {self.store.path} ({error.strerror}); "
                 "they stay in this page until the kernel stops: download them below."
             )
-        finally:
-            self.restoring = False
-
-    def message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """The page asks for every kept answer of the lesson (for the learner's record)."""
-        if isinstance(content, dict) and content.get("type") == "all":
-            kept = self.store.load() if self.keep == "file" and self.store else {}
-            self.send({"type": "all", "answers": {**kept, **self.answers}})
+        self.answers = {**filed, **self.answers, **page}
