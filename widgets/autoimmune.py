@@ -9,7 +9,6 @@ from .course import short_citation
 from .science.autoimmune import (
     ASTIS_CURVES_CROSS_MONTHS,
     ASTIS_DEFAULT_COMPARATOR_RATE,
-    ASTIS_ELIGIBLE_SURVIVAL_10_YEARS,
     ASTIS_HAZARD_RATIOS,
     ASTIS_HORIZON_MAX_MONTHS,
     ASTIS_OUTCOMES,
@@ -31,11 +30,6 @@ __all__ = [
     "print_trial_intervals",
 ]
 
-#: Deaths-only comparator anchored to Spierings 2022 (73 % alive at 10 years).
-_DEATHS_ONLY_RATE = round(
-    science.constant_rate_per_100_patient_years(ASTIS_ELIGIBLE_SURVIVAL_10_YEARS.value, 10.0)
-)
-
 
 def _pct(x: float) -> str:
     return f"{100.0 * x:.1f}"
@@ -54,13 +48,6 @@ def _arms(pairs, separator: str = "; ") -> str:
     )
 
 
-def _basis(p) -> str:
-    return "assumed" if p.assumed else short_citation(p.source)
-
-
-# -- printed results the lesson checks (nbval) ----------------------------------------------
-
-
 def print_trial_intervals() -> None:
     """Print every published result of the lesson with its 95 % Wilson interval."""
     for key, result in AUTOIMMUNE_TRIAL_RESULTS.items():
@@ -71,13 +58,11 @@ def print_trial_intervals() -> None:
 def print_reset_summary() -> None:
     """Print the reset model's key figures at the defaults and two contrasting patients."""
     for intensity, age in ((0.95, 36), (0.80, 36), (0.95, 60)):
-        course = science.reset_course(intensity, age)
-        if course.rebound_month is None:
-            rebound = "no rebound within 36 months"
-        else:
-            rebound = f"rebound at month {course.rebound_month:.1f}"
+        course, month = science.reset_course(intensity, age), "no rebound within 36 months"
+        if course.rebound_month is not None:
+            month = f"rebound at month {course.rebound_month:.1f}"
         print(
-            f"{100 * intensity:.0f} % of memory cells destroyed, age {age}: {rebound}; "
+            f"{100 * intensity:.0f} % of memory cells destroyed, age {age}: {month}; "
             f"naive T cells {course.naive_at_24_months:.1f}× at 24 months, back to their "
             f"old level at month {course.diversity_recovery_month:.1f}"
         )
@@ -95,9 +80,6 @@ def _guide(name: str, x: float | None, top: float, label: str, side: str = "bott
 
 #: A legend of three entries a row under the figure: as many rows whatever is shown.
 _LEGEND = theme.legend(-0.2, per_row=3)
-
-
-# -- 1. the reset ---------------------------------------------------------------------------
 
 
 @register
@@ -186,8 +168,6 @@ class ResetExplorer(Explorer):
         )
 
 
-# -- 2. what the trials found ---------------------------------------------------------------
-
 #: The published results, as the menu names them: "MIST: disease progression".
 _RESULTS = [(f"{r.trial}: {r.outcome}", key) for key, r in AUTOIMMUNE_TRIAL_RESULTS.items()]
 
@@ -257,8 +237,6 @@ class TrialsExplorer(Explorer):
             f"{size} {scaled}{verdict}."
         )
 
-
-# -- 3. early risk, later benefit -------------------------------------------------------
 
 _COUNTING = [("Death or organ failure", "event_free"), ("Deaths only", "overall")]
 #: The cyclophosphamide arm's event rate: unit, min, max, step, start.
