@@ -31,18 +31,14 @@ __all__ = [
 ]
 
 
-def _pct(x: float) -> str:
-    return f"{100.0 * x:.1f}"
-
-
 def _interval(bounds: tuple[float, float]) -> str:
-    return f"{_pct(bounds[0])}–{_pct(bounds[1])} %"
+    return f"{100 * bounds[0]:.1f}–{100 * bounds[1]:.1f} %"
 
 
 def _arms(pairs, separator: str = "; ") -> str:
     """'label events/patients = p % (95 % CI low–high %)' for each arm."""
     return separator.join(
-        f"{arm.label} {arm.events}/{arm.patients} = {_pct(arm.proportion)} % "
+        f"{arm.label} {arm.events}/{arm.patients} = {100 * arm.proportion:.1f} % "
         f"(95 % CI {_interval(bounds)})"
         for arm, bounds in pairs
     )
@@ -109,46 +105,45 @@ class ResetExplorer(Explorer):
             side = "bottom left" if rebound > 24 else side
         star = theme.marker_style(0, symbol="star", size=14)
         cross = theme.marker_style(1, symbol="x", size=14)
-        cited = f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"
-        drives = theme.threshold_line("level that drives disease", months, level, "longdashdot")
-        before = theme.threshold_line("level before treatment", months, 1, line=_THIN)
-        return {
-            "data": [
-                theme.line("new naive T-cell repertoire", months, state.naive, 0),
-                theme.line("self-reactive memory cells", months, state.memory, 1),
-                theme.line("regulatory cells", months, state.regulatory, 2),
-                drives | {"showlegend": False},
-                before | {"showlegend": False},
-                theme.points("disease returns", *theme.columns(returns, 2), cross),
-                _guide("rebound month (guide)", rebound, 4, said, side),
-                theme.points(
-                    "published anchor", [24], [anchor.value], star, [cited], textposition="top left"
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="months after the transplant",
-                y_title="cells (1 = before treatment)",
-                height=430,
-                xaxis={"range": [0, RESET_HORIZON_MONTHS], "dtick": 6},
-                yaxis={"range": [0, 4]},
-                legend=_LEGEND,
-                margin={"b": 100, "r": 120},
-                annotations=[
-                    theme.end_label("before treatment (1)", 1),
-                    theme.end_label(f"disease level<br>({level:g}, assumed)", level),
-                ],
+        cited = [f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"]
+        hidden = {"showlegend": False}
+        data = [
+            theme.line("new naive T-cell repertoire", months, state.naive, 0),
+            theme.line("self-reactive memory cells", months, state.memory, 1),
+            theme.line("regulatory cells", months, state.regulatory, 2),
+            theme.threshold_line(
+                "level that drives disease", months, level, "longdashdot", **hidden
             ),
-        }
+            theme.threshold_line("level before treatment", months, 1, line=_THIN, **hidden),
+            theme.points("disease returns", *theme.columns(returns, 2), cross),
+            _guide("rebound month (guide)", rebound, 4, said, side),
+            theme.points(
+                "published anchor", [24], [anchor.value], star, cited, textposition="top left"
+            ),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="months after the transplant",
+            y_title="cells (1 = before treatment)",
+            height=430,
+            xaxis={"range": [0, RESET_HORIZON_MONTHS], "dtick": 6},
+            yaxis={"range": [0, 4]},
+            legend=_LEGEND,
+            margin={"b": 100, "r": 120},
+            annotations=[
+                theme.end_label("before treatment (1)", 1),
+                theme.end_label(f"disease level<br>({level:g}, assumed)", level),
+            ],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
-        left = 100.0 * (1.0 - state.intensity)
-        peak = float(np.max(state.memory))
-        level = state.disease_level
+        left, level = 100.0 * (1.0 - state.intensity), state.disease_level
         if state.rebound_month is None:
             memory = (
-                f"self-reactive memory cells regrow from {left:.1f} % to at most {peak:.2f}× "
-                f"their old level and stay below the disease level ({level:g}×) for 36 months"
+                f"self-reactive memory cells regrow from {left:.1f} % to at most "
+                f"{np.max(state.memory):.2f}× their old level and stay below the disease level "
+                f"({level:g}×) for 36 months"
             )
         elif state.rebound_month == 0.0:
             memory = (
@@ -195,38 +190,31 @@ class TrialsExplorer(Explorer):
             ("as published", state.published, 1.15, 6, "square-open", 2, "top center"),
             ("your number of patients", state.scaled, 0.85, 0, "circle", 4, "bottom center"),
         ):
-            points, lows, highs = [], [], []
-            for row, (arm, (low, high)) in enumerate(pairs):  # transplant, then comparator
-                share = 100.0 * arm.proportion
-                points.append((share, y - row, f"{arm.events}/{arm.patients}"))
-                lows.append(share - 100.0 * low)
-                highs.append(100.0 * high - share)
+            shares = np.array([100.0 * arm.proportion for arm, _ in pairs])
+            lows, highs = 100.0 * np.array([bounds for _, bounds in pairs]).T
+            rows = [y - row for row in range(len(pairs))]  # transplant, then comparator
+            text = [f"{arm.events}/{arm.patients}" for arm, _ in pairs]
             colour = theme.PALETTE[colour]
             marker = {"color": colour, "symbol": symbol, "size": 12}
-            bars = {"type": "data", "symmetric": False, "array": highs, "arrayminus": lows}
-            error_x = {**bars, "color": colour, "thickness": thickness, "width": 8}
-            x, y, text = theme.columns(points, 3)
-            traces.append(
-                theme.points(name, x, y, marker, text, textposition=position, error_x=error_x)
-            )
-        return {
-            "data": traces,
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="patients with the outcome (%), with 95 % confidence interval",
-                height=360,
-                xaxis={"range": [0, 100], "dtick": 10},
-                yaxis=theme.rows_axis({1: "transplant", 0: "comparator"}, -0.6, 1.6),
-                legend=theme.legend(-0.25),
-                margin={"l": 100},
-            ),
-        }
+            spread = {"array": highs - shares, "arrayminus": shares - lows, "thickness": thickness}
+            error_x = {"type": "data", "symmetric": False, "color": colour, "width": 8, **spread}
+            style = {"textposition": position, "error_x": error_x}
+            traces.append(theme.points(name, shares, rows, marker, text, **style))
+        layout = theme.figure_layout(
+            self.title,
+            x_title="patients with the outcome (%), with 95 % confidence interval",
+            height=360,
+            xaxis={"range": [0, 100], "dtick": 10},
+            yaxis=theme.rows_axis({1: "transplant", 0: "comparator"}, -0.6, 1.6),
+            legend=theme.legend(-0.25),
+            margin={"l": 100},
+        )
+        return {"data": traces, "layout": layout}
 
     def describe(self, state):
-        result = state.result
+        result, overlap = state.result, state.scaled_intervals_overlap
         scaled = " and ".join(_interval(bounds) for _, bounds in state.scaled)
-        overlap = state.scaled_intervals_overlap
-        verdict = {None: "", True: "overlap", False: "do not overlap"}[overlap]
+        verdict = {True: "overlap", False: "do not overlap"}.get(overlap)
         verdict = f": the intervals {verdict}" if verdict else ""
         if result.comparator is None:
             size = f"With {state.patients_per_arm} patients the same proportion gives"
@@ -264,56 +252,47 @@ class EarlyRiskExplorer(Explorer):
         months, horizon, crossing = state.months, state.horizon_months, state.crossing_month
         diamond = theme.marker_style(4, symbol="diamond", size=13)
         triangle = theme.marker_style(2, symbol="triangle-up", size=13)
+        square = theme.marker_style(3, symbol="square", size=10)
         cross, said = [], ""
         if state.crossing_in_view:
             cross, said = [(crossing, state.crossing_pct)], f"curves cross: month {crossing:.1f}"
         astis = ASTIS_CURVES_CROSS_MONTHS.value
-        reported = [(astis, 0)] if horizon >= astis else []  # on the time axis
+        reported = theme.columns([(astis, 0)] if horizon >= astis else [], 2)  # on the time axis
         ratios = [(t, hr.value) for t, hr in ASTIS_HAZARD_RATIOS[state.outcome] if t <= horizon]
         span = [0, ASTIS_HORIZON_MAX_MONTHS]
+        no_difference = {"line": _THIN_DASHED, "showlegend": False}
         hazard_ratio_panel = [
             theme.line("hazard ratio, joined (assumed)", months, state.hazard_ratio, 3),
-            theme.points(
-                "hazard ratio published (ASTIS)",
-                *theme.columns(ratios, 2),
-                theme.marker_style(3, symbol="square", size=10),
-            ),
-            theme.threshold_line("no difference (hazard ratio 1)", span, 1, line=_THIN_DASHED)
-            | {"showlegend": False},
+            theme.points("hazard ratio published (ASTIS)", *theme.columns(ratios, 2), square),
+            theme.threshold_line("no difference (hazard ratio 1)", span, 1, **no_difference),
         ]
-        return {
-            "data": [
-                theme.line("transplant (HSCT)", months, state.transplant_pct, 1),
-                theme.line("cyclophosphamide", months, state.comparator_pct, 0),
-                theme.points("model: curves cross", *theme.columns(cross, 2), diamond),
-                _guide("crossing month (guide)", crossing if cross else None, 100, said),
-                theme.points(
-                    "ASTIS's crossing (~2 years)",
-                    *theme.columns(reported, 2),
-                    triangle,
-                    cliponaxis=False,
-                ),
-                *({**trace, "yaxis": "y2"} for trace in hazard_ratio_panel),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="months after randomisation",
-                y_title="patients with an event (%)",
-                height=440,
-                xaxis={"range": [0, span[1] + 1], "dtick": 12, "anchor": "y2"},
-                yaxis={"range": [0, 100], "domain": [0.4, 1.0]},
-                yaxis2=theme.axis(
-                    "hazard ratio (log)",
-                    type="log",
-                    range=[np.log10(0.2), np.log10(3.0)],
-                    tickvals=[0.25, 0.5, 1, 2],
-                    domain=[0.0, 0.3],
-                ),
-                legend=_LEGEND,
-                margin={"b": 100, "r": 100},
-                annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],
+        data = [
+            theme.line("transplant (HSCT)", months, state.transplant_pct, 1),
+            theme.line("cyclophosphamide", months, state.comparator_pct, 0),
+            theme.points("model: curves cross", *theme.columns(cross, 2), diamond),
+            _guide("crossing month (guide)", crossing if cross else None, 100, said),
+            theme.points("ASTIS's crossing (~2 years)", *reported, triangle, cliponaxis=False),
+            *({**trace, "yaxis": "y2"} for trace in hazard_ratio_panel),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="months after randomisation",
+            y_title="patients with an event (%)",
+            height=440,
+            xaxis={"range": [0, span[1] + 1], "dtick": 12, "anchor": "y2"},
+            yaxis={"range": [0, 100], "domain": [0.4, 1.0]},
+            yaxis2=theme.axis(
+                "hazard ratio (log)",
+                type="log",
+                range=[np.log10(0.2), np.log10(3.0)],
+                tickvals=[0.25, 0.5, 1, 2],
+                domain=[0.0, 0.3],
             ),
-        }
+            legend=_LEGEND,
+            margin={"b": 100, "r": 100},
+            annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         head = (
