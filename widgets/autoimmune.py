@@ -261,6 +261,7 @@ class EarlyRiskExplorer(Explorer):
         ratios = [(t, hr.value) for t, hr in ASTIS_HAZARD_RATIOS[state.outcome] if t <= horizon]
         span = [0, ASTIS_HORIZON_MAX_MONTHS]
         no_difference = {"line": _THIN_DASHED, "showlegend": False}
+        log_ratio = {"type": "log", "range": [np.log10(0.2), np.log10(3.0)], "domain": [0.0, 0.3]}
         hazard_ratio_panel = [
             theme.line("hazard ratio, joined (assumed)", months, state.hazard_ratio, 3),
             theme.points("hazard ratio published (ASTIS)", *theme.columns(ratios, 2), square),
@@ -281,13 +282,7 @@ class EarlyRiskExplorer(Explorer):
             height=440,
             xaxis={"range": [0, span[1] + 1], "dtick": 12, "anchor": "y2"},
             yaxis={"range": [0, 100], "domain": [0.4, 1.0]},
-            yaxis2=theme.axis(
-                "hazard ratio (log)",
-                type="log",
-                range=[np.log10(0.2), np.log10(3.0)],
-                tickvals=[0.25, 0.5, 1, 2],
-                domain=[0.0, 0.3],
-            ),
+            yaxis2=theme.axis("hazard ratio (log)", tickvals=[0.25, 0.5, 1, 2], **log_ratio),
             legend=_LEGEND,
             margin={"b": 100, "r": 100},
             annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],

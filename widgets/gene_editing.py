@@ -174,25 +174,17 @@ class RedCellChimerismExplorer(Explorer):
             theme.line("reading guide", [x, x, 0], [0, y, y], 6, **guide),
             theme.points("your patient", [x], [y], _YOU, hovertemplate=hover),
         ]
-        labels = [
-            theme.label(
-                f"{_pct(t.value)}: {outcome.replace(' ', '<br>', 1)}<br>"
-                f"({short_citation(t.source)})",
-                100 * t.value,
-                8 + 16 * i,
-                xanchor="left",
-                align="left",
-            )
-            for i, (t, outcome) in enumerate(_THRESHOLDS)
-        ]
+        shapes, labels = [], []  # each published threshold: a line, its outcome in two lines
+        for i, (threshold, outcome) in enumerate(_THRESHOLDS):
+            at, cited = 100 * threshold.value, short_citation(threshold.source)
+            text = f"{_pct(threshold.value)}: {outcome.replace(' ', '<br>', 1)}<br>({cited})"
+            shapes.append(_vertical(at, theme.DASHES[i + 2]))
+            labels.append(theme.label(text, at, 8 + 16 * i, xanchor="left", align="left"))
         layout = _layout(
             self.title,
             "corrected (or donor) share of the marrow's myeloid cells (%)",
             "healthy red cells in the blood (%)",
-            shapes=[
-                _vertical(100 * t.value, theme.DASHES[i + 2])
-                for i, (t, _) in enumerate(_THRESHOLDS)
-            ],
+            shapes=shapes,
             annotations=labels,
         )
         return {"data": data, "layout": layout}

@@ -159,6 +159,8 @@ class JourneyExplorer(Explorer):
         days, rows, labels = theme.columns(recoveries, 3)
         texts = [f"{label} recover: day {day:g}" for day, label in zip(days, labels, strict=True)]
         day_line = {"color": theme.PALETTE[1], "width": 3, "dash": "dash"}
+        ticks = [1, 7, 14, 30, 60, 100, 180, 365]
+        row_names = {0: "platelets", 1: "neutrophils", 2: "infection risk"}
         data = [  # the day line first: the labels are drawn over it
             theme.vline("your day", state.day, -0.5, 2.6, line=day_line),
             theme.points("median recovery day", days, rows, theme.marker_style(0, size=14), texts),
@@ -167,14 +169,8 @@ class JourneyExplorer(Explorer):
             self.title,
             x_title="days after infusion of the stem cells (logarithmic scale)",
             height=360,
-            xaxis={
-                "type": "log",
-                "range": [0, math.log10(400)],
-                "tickvals": [1, 7, 14, 30, 60, 100, 180, 365],
-            },
-            yaxis=theme.rows_axis(
-                {0: "platelets", 1: "neutrophils", 2: "infection risk"}, -0.7, 2.7, automargin=True
-            ),
+            xaxis={"type": "log", "range": [0, math.log10(400)], "tickvals": ticks},
+            yaxis=theme.rows_axis(row_names, -0.7, 2.7, automargin=True),
             shapes=shapes,
             annotations=annotations,
             legend=theme.legend(-0.25),
