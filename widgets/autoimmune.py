@@ -6,16 +6,6 @@ import numpy as np
 
 from . import science
 from .course import short_citation
-from .science.autoimmune import (
-    ASTIS_CURVES_CROSS_MONTHS,
-    ASTIS_DEFAULT_COMPARATOR_RATE,
-    ASTIS_HAZARD_RATIOS,
-    ASTIS_HORIZON_MAX_MONTHS,
-    ASTIS_OUTCOMES,
-    AUTOIMMUNE_TRIAL_RESULTS,
-    RESET_HORIZON_MONTHS,
-    RESET_PARAMETERS,
-)
 from .ui import theme
 from .ui.controls import Menu, Slider
 from .ui.explorer import Explorer, register
@@ -46,7 +36,7 @@ def _arms(pairs, separator: str = "; ") -> str:
 
 def print_trial_intervals() -> None:
     """Print every published result of the lesson with its 95 % Wilson interval."""
-    for key, result in AUTOIMMUNE_TRIAL_RESULTS.items():
+    for key, result in science.AUTOIMMUNE_TRIAL_RESULTS.items():
         published = science.trial_intervals(key, result.transplant.patients).published
         print(f"{result.trial}, {result.outcome}: {_arms(published)}")
 
@@ -96,7 +86,7 @@ class ResetExplorer(Explorer):
 
     def draw(self, state):
         months, level, rebound = state.months, state.disease_level, state.rebound_month
-        anchor = RESET_PARAMETERS["naive_fold_at_24_months"]
+        anchor = science.RESET_PARAMETERS["naive_fold_at_24_months"]
         returns, said, side = [], "", "bottom right"  # the label at the guide's top
         if rebound == 0.0:
             returns, said = [(0.0, level)], "memory cells never go below the disease level"
@@ -126,7 +116,7 @@ class ResetExplorer(Explorer):
             x_title="months after the transplant",
             y_title="cells (1 = before treatment)",
             height=430,
-            xaxis={"range": [0, RESET_HORIZON_MONTHS], "dtick": 6},
+            xaxis={"range": [0, science.RESET_HORIZON_MONTHS], "dtick": 6},
             yaxis={"range": [0, 4]},
             legend=_LEGEND,
             margin={"b": 100, "r": 120},
@@ -164,7 +154,7 @@ class ResetExplorer(Explorer):
 
 
 #: The published results, as the menu names them: "MIST: disease progression".
-_RESULTS = [(f"{r.trial}: {r.outcome}", key) for key, r in AUTOIMMUNE_TRIAL_RESULTS.items()]
+_RESULTS = [(f"{r.trial}: {r.outcome}", key) for key, r in science.AUTOIMMUNE_TRIAL_RESULTS.items()]
 
 
 @register
@@ -228,7 +218,7 @@ class TrialsExplorer(Explorer):
 
 _COUNTING = [("Death or organ failure", "event_free"), ("Deaths only", "overall")]
 #: The cyclophosphamide arm's event rate: unit, min, max, step, start.
-_RATE = ("per 100 patient-years", 2, 20, 1, round(ASTIS_DEFAULT_COMPARATOR_RATE.value))
+_RATE = ("per 100 patient-years", 2, 20, 1, round(science.ASTIS_DEFAULT_COMPARATOR_RATE.value))
 
 
 @register
@@ -256,10 +246,11 @@ class EarlyRiskExplorer(Explorer):
         cross, said = [], ""
         if state.crossing_in_view:
             cross, said = [(crossing, state.crossing_pct)], f"curves cross: month {crossing:.1f}"
-        astis = ASTIS_CURVES_CROSS_MONTHS.value
+        astis = science.ASTIS_CURVES_CROSS_MONTHS.value
         reported = theme.columns([(astis, 0)] if horizon >= astis else [], 2)  # on the time axis
-        ratios = [(t, hr.value) for t, hr in ASTIS_HAZARD_RATIOS[state.outcome] if t <= horizon]
-        span = [0, ASTIS_HORIZON_MAX_MONTHS]
+        published = science.ASTIS_HAZARD_RATIOS[state.outcome]
+        ratios = [(t, hazard_ratio.value) for t, hazard_ratio in published if t <= horizon]
+        span = [0, science.ASTIS_HORIZON_MAX_MONTHS]
         no_difference = {"line": _THIN_DASHED, "showlegend": False}
         log_ratio = {"type": "log", "range": [np.log10(0.2), np.log10(3.0)], "domain": [0.0, 0.3]}
         hazard_ratio_panel = [
@@ -294,7 +285,7 @@ class EarlyRiskExplorer(Explorer):
             f"Teaching model from ASTIS's hazard ratios: after {state.horizon_months:g} months "
             f"{state.transplant_at_horizon:.1f} % of transplant patients and "
             f"{state.comparator_at_horizon:.1f} % on cyclophosphamide have had "
-            f"{ASTIS_OUTCOMES[state.outcome]}"
+            f"{science.ASTIS_OUTCOMES[state.outcome]}"
         )
         if state.crossing_month is None:
             return head + "; the curves do not cross within 10 years."
