@@ -51,9 +51,6 @@ def _layout(title: str, x_title: str, y_title: str, x_max: float = 100, **extra)
     return theme.figure_layout(title, x_title=x_title, y_title=y_title, legend=legend, **extra)
 
 
-# -- printed summaries (kept outputs in the notebook) -----------------------------------
-
-
 def print_workflow() -> None:
     """Print the steps of an ex vivo gene-editing transplant, with published days."""
     for step in science.ex_vivo_workflow():

@@ -6,11 +6,7 @@ import math
 
 from . import science
 from .aplastic import GRAFT_MENU
-from .science.published import (
-    GRAFT_SOURCE_LABELS,
-    INFECTION_PHASES,
-    NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL,
-)
+from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
 from .ui import theme
 from .ui.assets import load_toml
 from .ui.controls import Menu, Slider
@@ -37,10 +33,8 @@ def print_recovery_summary() -> None:
 
 def _tree(edges, path_name, path, **path_style):
     """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
-    xs, ys = [], []
-    for (x0, y0), (x1, y1) in edges:
-        xs += [x0, x1, None]
-        ys += [y0, y1, None]
+    xs = [x for (x0, _), (x1, _) in edges for x in (x0, x1, None)]
+    ys = [y for (_, y0), (_, y1) in edges for y in (y0, y1, None)]
     grey = {"color": "#999999", "width": 1.5}
     return [
         theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
@@ -178,7 +172,7 @@ class JourneyExplorer(Explorer):
         return {"data": data, "layout": layout}
 
     def describe(self, state):
-        threshold = NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL.value
+        threshold = science.published.NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL.value
         back = "back" if state.neutrophils_recovered else f"still below {threshold:g}/µL"
         neutro = f"typically {back} (median recovery day {state.neutrophil_median_day:g})"
         platelets = "platelet recovery day not shown for this graft"
