@@ -97,13 +97,12 @@ class ResetExplorer(Explorer):
         cross = theme.marker_style(1, symbol="x", size=14)
         cited = [f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"]
         hidden = {"showlegend": False}
+        drives = theme.threshold_line("level that drives disease", months, level, "longdashdot")
         data = [
             theme.line("new naive T-cell repertoire", months, state.naive, 0),
             theme.line("self-reactive memory cells", months, state.memory, 1),
             theme.line("regulatory cells", months, state.regulatory, 2),
-            theme.threshold_line(
-                "level that drives disease", months, level, "longdashdot", **hidden
-            ),
+            drives | hidden,
             theme.threshold_line("level before treatment", months, 1, line=_THIN, **hidden),
             theme.points("disease returns", *theme.columns(returns, 2), cross),
             _guide("rebound month (guide)", rebound, 4, said, side),
