@@ -162,6 +162,17 @@ def test_chimerism_thresholds_reached_rejects_bad_input(bad):
         science.chimerism_thresholds_reached(bad)
 
 
+def test_one_patient_on_the_red_cell_curve():
+    got = science.red_cell_chimerism(0.3, 100.0, 20.0)
+    kw = {"donor_rbc_lifespan_days": 100.0, "recipient_rbc_lifespan_days": 20.0}
+    assert got.healthy_share == science.donor_red_cell_fraction(0.3, **kw)
+    assert got.thresholds_reached == 2
+    assert got.verdict == ge.CHIMERISM_VERDICTS[2] and "Magnani 2020" in got.verdict
+    assert np.array_equal(got.curve[1], science.donor_red_cell_curve(**kw)[1])
+    with pytest.raises(ValueError, match="recipient_rbc_lifespan_days"):
+        science.red_cell_chimerism(0.3, 100.0, 0.0)
+
+
 def test_the_published_thresholds_rise_and_say_what_they_achieved():
     values = [t.value for t, _ in ge.MYELOID_CHIMERISM_THRESHOLDS]
     assert values == sorted(values) == [0.2, 0.3, 0.5]

@@ -149,6 +149,10 @@ def test_choose_transplant(in_stem_cells, own_healthy, donor, kind):
     )
     assert choice.kind == kind
     assert choice.path[0] == "disease"
+    # the path is the one the figure's tree draws: each answer leads down its branch
+    answers = {"disease": in_stem_cells, "own_cells": own_healthy, "donor": donor}
+    for question, then in zip(choice.path, choice.path[1:], strict=False):
+        assert then == science.TRANSPLANT_QUESTIONS[question][0 if answers[question] else 1]
 
 
 def test_choose_transplant_rejects_non_booleans():

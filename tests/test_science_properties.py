@@ -226,6 +226,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "recipient_rbc_lifespan_days": 14.0,
     },
     "edited_allele_distribution": {"allele_editing_fraction": 0.8},
+    "red_cell_chimerism": {
+        "myeloid_chimerism": 0.2,
+        "donor_rbc_lifespan_days": 120.0,
+        "recipient_rbc_lifespan_days": 14.0,
+    },
     "ex_vivo_workflow": {},
     "months_to_half_corrected": {
         "corrected_fraction_at_infusion": 0.1,
@@ -303,6 +308,7 @@ RECORDS = {
     "TrialResult",
     "AlleleDistribution",
     "SelectiveAdvantageCourse",
+    "RedCellChimerism",
     "WorkflowStep",
     "EbmtCohort",
     "EbmtOutcome",

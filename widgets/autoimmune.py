@@ -6,17 +6,6 @@ import numpy as np
 
 from . import science
 from .course import short_citation
-from .science.autoimmune import (
-    ASTIS_CURVES_CROSS_MONTHS,
-    ASTIS_DEFAULT_COMPARATOR_RATE,
-    ASTIS_ELIGIBLE_SURVIVAL_10_YEARS,
-    ASTIS_HAZARD_RATIOS,
-    ASTIS_HORIZON_MAX_MONTHS,
-    ASTIS_OUTCOMES,
-    AUTOIMMUNE_TRIAL_RESULTS,
-    RESET_HORIZON_MONTHS,
-    RESET_PARAMETERS,
-)
 from .ui import theme
 from .ui.controls import Menu, Slider
 from .ui.explorer import Explorer, register
@@ -31,39 +20,23 @@ __all__ = [
     "print_trial_intervals",
 ]
 
-#: Deaths-only comparator anchored to Spierings 2022 (73 % alive at 10 years).
-_DEATHS_ONLY_RATE = round(
-    science.constant_rate_per_100_patient_years(ASTIS_ELIGIBLE_SURVIVAL_10_YEARS.value, 10.0)
-)
-
-
-def _pct(x: float) -> str:
-    return f"{100.0 * x:.1f}"
-
 
 def _interval(bounds: tuple[float, float]) -> str:
-    return f"{_pct(bounds[0])}–{_pct(bounds[1])} %"
+    return f"{100 * bounds[0]:.1f}–{100 * bounds[1]:.1f} %"
 
 
 def _arms(pairs, separator: str = "; ") -> str:
     """'label events/patients = p % (95 % CI low–high %)' for each arm."""
     return separator.join(
-        f"{arm.label} {arm.events}/{arm.patients} = {_pct(arm.proportion)} % "
+        f"{arm.label} {arm.events}/{arm.patients} = {100 * arm.proportion:.1f} % "
         f"(95 % CI {_interval(bounds)})"
         for arm, bounds in pairs
     )
 
 
-def _basis(p) -> str:
-    return "assumed" if p.assumed else short_citation(p.source)
-
-
-# -- printed results the lesson checks (nbval) ----------------------------------------------
-
-
 def print_trial_intervals() -> None:
     """Print every published result of the lesson with its 95 % Wilson interval."""
-    for key, result in AUTOIMMUNE_TRIAL_RESULTS.items():
+    for key, result in science.AUTOIMMUNE_TRIAL_RESULTS.items():
         published = science.trial_intervals(key, result.transplant.patients).published
         print(f"{result.trial}, {result.outcome}: {_arms(published)}")
 
@@ -71,13 +44,11 @@ def print_trial_intervals() -> None:
 def print_reset_summary() -> None:
     """Print the reset model's key figures at the defaults and two contrasting patients."""
     for intensity, age in ((0.95, 36), (0.80, 36), (0.95, 60)):
-        course = science.reset_course(intensity, age)
-        if course.rebound_month is None:
-            rebound = "no rebound within 36 months"
-        else:
-            rebound = f"rebound at month {course.rebound_month:.1f}"
+        course, month = science.reset_course(intensity, age), "no rebound within 36 months"
+        if course.rebound_month is not None:
+            month = f"rebound at month {course.rebound_month:.1f}"
         print(
-            f"{100 * intensity:.0f} % of memory cells destroyed, age {age}: {rebound}; "
+            f"{100 * intensity:.0f} % of memory cells destroyed, age {age}: {month}; "
             f"naive T cells {course.naive_at_24_months:.1f}× at 24 months, back to their "
             f"old level at month {course.diversity_recovery_month:.1f}"
         )
@@ -95,9 +66,6 @@ def _guide(name: str, x: float | None, top: float, label: str, side: str = "bott
 
 #: A legend of three entries a row under the figure: as many rows whatever is shown.
 _LEGEND = theme.legend(-0.2, per_row=3)
-
-
-# -- 1. the reset ---------------------------------------------------------------------------
 
 
 @register
@@ -118,7 +86,7 @@ class ResetExplorer(Explorer):
 
     def draw(self, state):
         months, level, rebound = state.months, state.disease_level, state.rebound_month
-        anchor = RESET_PARAMETERS["naive_fold_at_24_months"]
+        anchor = science.RESET_PARAMETERS["naive_fold_at_24_months"]
         returns, said, side = [], "", "bottom right"  # the label at the guide's top
         if rebound == 0.0:
             returns, said = [(0.0, level)], "memory cells never go below the disease level"
@@ -127,46 +95,44 @@ class ResetExplorer(Explorer):
             side = "bottom left" if rebound > 24 else side
         star = theme.marker_style(0, symbol="star", size=14)
         cross = theme.marker_style(1, symbol="x", size=14)
-        cited = f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"
+        cited = [f"{short_citation(anchor.source)}: ×{anchor.value:g} at 2 years"]
+        hidden = {"showlegend": False}
         drives = theme.threshold_line("level that drives disease", months, level, "longdashdot")
-        before = theme.threshold_line("level before treatment", months, 1, line=_THIN)
-        return {
-            "data": [
-                theme.line("new naive T-cell repertoire", months, state.naive, 0),
-                theme.line("self-reactive memory cells", months, state.memory, 1),
-                theme.line("regulatory cells", months, state.regulatory, 2),
-                drives | {"showlegend": False},
-                before | {"showlegend": False},
-                theme.points("disease returns", *theme.columns(returns, 2), cross),
-                _guide("rebound month (guide)", rebound, 4, said, side),
-                theme.points(
-                    "published anchor", [24], [anchor.value], star, [cited], textposition="top left"
-                ),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="months after the transplant",
-                y_title="cells (1 = before treatment)",
-                height=430,
-                xaxis={"range": [0, RESET_HORIZON_MONTHS], "dtick": 6},
-                yaxis={"range": [0, 4]},
-                legend=_LEGEND,
-                margin={"b": 100, "r": 120},
-                annotations=[
-                    theme.end_label("before treatment (1)", 1),
-                    theme.end_label(f"disease level<br>({level:g}, assumed)", level),
-                ],
+        data = [
+            theme.line("new naive T-cell repertoire", months, state.naive, 0),
+            theme.line("self-reactive memory cells", months, state.memory, 1),
+            theme.line("regulatory cells", months, state.regulatory, 2),
+            drives | hidden,
+            theme.threshold_line("level before treatment", months, 1, line=_THIN, **hidden),
+            theme.points("disease returns", *theme.columns(returns, 2), cross),
+            _guide("rebound month (guide)", rebound, 4, said, side),
+            theme.points(
+                "published anchor", [24], [anchor.value], star, cited, textposition="top left"
             ),
-        }
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="months after the transplant",
+            y_title="cells (1 = before treatment)",
+            height=430,
+            xaxis={"range": [0, science.RESET_HORIZON_MONTHS], "dtick": 6},
+            yaxis={"range": [0, 4]},
+            legend=_LEGEND,
+            margin={"b": 100, "r": 120},
+            annotations=[
+                theme.end_label("before treatment (1)", 1),
+                theme.end_label(f"disease level<br>({level:g}, assumed)", level),
+            ],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
-        left = 100.0 * (1.0 - state.intensity)
-        peak = float(np.max(state.memory))
-        level = state.disease_level
+        left, level = 100.0 * (1.0 - state.intensity), state.disease_level
         if state.rebound_month is None:
             memory = (
-                f"self-reactive memory cells regrow from {left:.1f} % to at most {peak:.2f}× "
-                f"their old level and stay below the disease level ({level:g}×) for 36 months"
+                f"self-reactive memory cells regrow from {left:.1f} % to at most "
+                f"{np.max(state.memory):.2f}× their old level and stay below the disease level "
+                f"({level:g}×) for 36 months"
             )
         elif state.rebound_month == 0.0:
             memory = (
@@ -186,10 +152,8 @@ class ResetExplorer(Explorer):
         )
 
 
-# -- 2. what the trials found ---------------------------------------------------------------
-
 #: The published results, as the menu names them: "MIST: disease progression".
-_RESULTS = [(f"{r.trial}: {r.outcome}", key) for key, r in AUTOIMMUNE_TRIAL_RESULTS.items()]
+_RESULTS = [(f"{r.trial}: {r.outcome}", key) for key, r in science.AUTOIMMUNE_TRIAL_RESULTS.items()]
 
 
 @register
@@ -215,38 +179,31 @@ class TrialsExplorer(Explorer):
             ("as published", state.published, 1.15, 6, "square-open", 2, "top center"),
             ("your number of patients", state.scaled, 0.85, 0, "circle", 4, "bottom center"),
         ):
-            points, lows, highs = [], [], []
-            for row, (arm, (low, high)) in enumerate(pairs):  # transplant, then comparator
-                share = 100.0 * arm.proportion
-                points.append((share, y - row, f"{arm.events}/{arm.patients}"))
-                lows.append(share - 100.0 * low)
-                highs.append(100.0 * high - share)
+            shares = np.array([100.0 * arm.proportion for arm, _ in pairs])
+            lows, highs = 100.0 * np.array([bounds for _, bounds in pairs]).T
+            rows = [y - row for row in range(len(pairs))]  # transplant, then comparator
+            text = [f"{arm.events}/{arm.patients}" for arm, _ in pairs]
             colour = theme.PALETTE[colour]
             marker = {"color": colour, "symbol": symbol, "size": 12}
-            bars = {"type": "data", "symmetric": False, "array": highs, "arrayminus": lows}
-            error_x = {**bars, "color": colour, "thickness": thickness, "width": 8}
-            x, y, text = theme.columns(points, 3)
-            traces.append(
-                theme.points(name, x, y, marker, text, textposition=position, error_x=error_x)
-            )
-        return {
-            "data": traces,
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="patients with the outcome (%), with 95 % confidence interval",
-                height=360,
-                xaxis={"range": [0, 100], "dtick": 10},
-                yaxis=theme.rows_axis({1: "transplant", 0: "comparator"}, -0.6, 1.6),
-                legend=theme.legend(-0.25),
-                margin={"l": 100},
-            ),
-        }
+            spread = {"array": highs - shares, "arrayminus": shares - lows, "thickness": thickness}
+            error_x = {"type": "data", "symmetric": False, "color": colour, "width": 8, **spread}
+            style = {"textposition": position, "error_x": error_x}
+            traces.append(theme.points(name, shares, rows, marker, text, **style))
+        layout = theme.figure_layout(
+            self.title,
+            x_title="patients with the outcome (%), with 95 % confidence interval",
+            height=360,
+            xaxis={"range": [0, 100], "dtick": 10},
+            yaxis=theme.rows_axis({1: "transplant", 0: "comparator"}, -0.6, 1.6),
+            legend=theme.legend(-0.25),
+            margin={"l": 100},
+        )
+        return {"data": traces, "layout": layout}
 
     def describe(self, state):
-        result = state.result
+        result, overlap = state.result, state.scaled_intervals_overlap
         scaled = " and ".join(_interval(bounds) for _, bounds in state.scaled)
-        overlap = state.scaled_intervals_overlap
-        verdict = {None: "", True: "overlap", False: "do not overlap"}[overlap]
+        verdict = {True: "overlap", False: "do not overlap"}.get(overlap)
         verdict = f": the intervals {verdict}" if verdict else ""
         if result.comparator is None:
             size = f"With {state.patients_per_arm} patients the same proportion gives"
@@ -258,11 +215,9 @@ class TrialsExplorer(Explorer):
         )
 
 
-# -- 3. early risk, later benefit -------------------------------------------------------
-
 _COUNTING = [("Death or organ failure", "event_free"), ("Deaths only", "overall")]
 #: The cyclophosphamide arm's event rate: unit, min, max, step, start.
-_RATE = ("per 100 patient-years", 2, 20, 1, round(ASTIS_DEFAULT_COMPARATOR_RATE.value))
+_RATE = ("per 100 patient-years", 2, 20, 1, round(science.ASTIS_DEFAULT_COMPARATOR_RATE.value))
 
 
 @register
@@ -286,63 +241,50 @@ class EarlyRiskExplorer(Explorer):
         months, horizon, crossing = state.months, state.horizon_months, state.crossing_month
         diamond = theme.marker_style(4, symbol="diamond", size=13)
         triangle = theme.marker_style(2, symbol="triangle-up", size=13)
+        square = theme.marker_style(3, symbol="square", size=10)
         cross, said = [], ""
         if state.crossing_in_view:
             cross, said = [(crossing, state.crossing_pct)], f"curves cross: month {crossing:.1f}"
-        astis = ASTIS_CURVES_CROSS_MONTHS.value
-        reported = [(astis, 0)] if horizon >= astis else []  # on the time axis
-        ratios = [(t, hr.value) for t, hr in ASTIS_HAZARD_RATIOS[state.outcome] if t <= horizon]
-        span = [0, ASTIS_HORIZON_MAX_MONTHS]
+        astis = science.ASTIS_CURVES_CROSS_MONTHS.value
+        reported = theme.columns([(astis, 0)] if horizon >= astis else [], 2)  # on the time axis
+        published = science.ASTIS_HAZARD_RATIOS[state.outcome]
+        ratios = [(t, hazard_ratio.value) for t, hazard_ratio in published if t <= horizon]
+        span = [0, science.ASTIS_HORIZON_MAX_MONTHS]
+        no_difference = {"line": _THIN_DASHED, "showlegend": False}
+        log_ratio = {"type": "log", "range": [np.log10(0.2), np.log10(3.0)], "domain": [0.0, 0.3]}
         hazard_ratio_panel = [
             theme.line("hazard ratio, joined (assumed)", months, state.hazard_ratio, 3),
-            theme.points(
-                "hazard ratio published (ASTIS)",
-                *theme.columns(ratios, 2),
-                theme.marker_style(3, symbol="square", size=10),
-            ),
-            theme.threshold_line("no difference (hazard ratio 1)", span, 1, line=_THIN_DASHED)
-            | {"showlegend": False},
+            theme.points("hazard ratio published (ASTIS)", *theme.columns(ratios, 2), square),
+            theme.threshold_line("no difference (hazard ratio 1)", span, 1, **no_difference),
         ]
-        return {
-            "data": [
-                theme.line("transplant (HSCT)", months, state.transplant_pct, 1),
-                theme.line("cyclophosphamide", months, state.comparator_pct, 0),
-                theme.points("model: curves cross", *theme.columns(cross, 2), diamond),
-                _guide("crossing month (guide)", crossing if cross else None, 100, said),
-                theme.points(
-                    "ASTIS's crossing (~2 years)",
-                    *theme.columns(reported, 2),
-                    triangle,
-                    cliponaxis=False,
-                ),
-                *({**trace, "yaxis": "y2"} for trace in hazard_ratio_panel),
-            ],
-            "layout": theme.figure_layout(
-                self.title,
-                x_title="months after randomisation",
-                y_title="patients with an event (%)",
-                height=440,
-                xaxis={"range": [0, span[1] + 1], "dtick": 12, "anchor": "y2"},
-                yaxis={"range": [0, 100], "domain": [0.4, 1.0]},
-                yaxis2=theme.axis(
-                    "hazard ratio (log)",
-                    type="log",
-                    range=[np.log10(0.2), np.log10(3.0)],
-                    tickvals=[0.25, 0.5, 1, 2],
-                    domain=[0.0, 0.3],
-                ),
-                legend=_LEGEND,
-                margin={"b": 100, "r": 100},
-                annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],
-            ),
-        }
+        data = [
+            theme.line("transplant (HSCT)", months, state.transplant_pct, 1),
+            theme.line("cyclophosphamide", months, state.comparator_pct, 0),
+            theme.points("model: curves cross", *theme.columns(cross, 2), diamond),
+            _guide("crossing month (guide)", crossing if cross else None, 100, said),
+            theme.points("ASTIS's crossing (~2 years)", *reported, triangle, cliponaxis=False),
+            *({**trace, "yaxis": "y2"} for trace in hazard_ratio_panel),
+        ]
+        layout = theme.figure_layout(
+            self.title,
+            x_title="months after randomisation",
+            y_title="patients with an event (%)",
+            height=440,
+            xaxis={"range": [0, span[1] + 1], "dtick": 12, "anchor": "y2"},
+            yaxis={"range": [0, 100], "domain": [0.4, 1.0]},
+            yaxis2=theme.axis("hazard ratio (log)", tickvals=[0.25, 0.5, 1, 2], **log_ratio),
+            legend=_LEGEND,
+            margin={"b": 100, "r": 100},
+            annotations=[theme.end_label("no difference<br>(ratio 1)", 0, "y2")],
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         head = (
             f"Teaching model from ASTIS's hazard ratios: after {state.horizon_months:g} months "
             f"{state.transplant_at_horizon:.1f} % of transplant patients and "
             f"{state.comparator_at_horizon:.1f} % on cyclophosphamide have had "
-            f"{ASTIS_OUTCOMES[state.outcome]}"
+            f"{science.ASTIS_OUTCOMES[state.outcome]}"
         )
         if state.crossing_month is None:
             return head + "; the curves do not cross within 10 years."

@@ -24,6 +24,8 @@ __all__ = [
 
 _HEALTHY_DAYS, _SICKLE_DAYS = science.NORMAL_RBC_LIFESPAN_DAYS, science.SICKLE_RBC_LIFESPAN_DAYS
 _THRESHOLDS = science.MYELOID_CHIMERISM_THRESHOLDS
+#: The learner's setting on a curve: large markers of the third series.
+_YOU = theme.marker_style(2, size=14)
 
 
 def _pct(fraction: float) -> str:
@@ -37,10 +39,6 @@ def _vertical(x: float, dash: str) -> dict:
     return {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 100, "line": line}
 
 
-#: The learner's setting on a curve: large markers of the third series.
-_YOU = theme.marker_style(2, size=14)
-
-
 def _lifespan(name: str, label: str, low: int, high: int, start: science.Sourced) -> Slider:
     """A red-cell lifespan slider in days, starting at its published value."""
     return Slider(name, label, "days", low, high, 1, round(start.value), source=start.source)
@@ -48,14 +46,9 @@ def _lifespan(name: str, label: str, low: int, high: int, start: science.Sourced
 
 def _layout(title: str, x_title: str, y_title: str, x_max: float = 100, **extra) -> dict:
     """The lesson's figures: shares in % from 0 up, the legend under the plot."""
-    axes = {"xaxis": {"range": [0, x_max]}, "yaxis": {"range": [0, 102]}}
+    extra |= {"xaxis": {"range": [0, x_max]}, "yaxis": {"range": [0, 102]}}
     legend = theme.legend(-0.22)
-    return theme.figure_layout(
-        title, x_title=x_title, y_title=y_title, legend=legend, **axes, **extra
-    )
-
-
-# -- printed summaries (kept outputs in the notebook) -----------------------------------
+    return theme.figure_layout(title, x_title=x_title, y_title=y_title, legend=legend, **extra)
 
 
 def print_workflow() -> None:
@@ -87,8 +80,6 @@ def print_red_cell_thresholds() -> None:
         )
 
 
-# -- explorer 1: edited alleles --------------------------------------------------------
-
 _ALLELE_SERIES = (
     ("no edited copy", "unedited"),
     ("one edited copy", "one_allele"),
@@ -113,39 +104,29 @@ class EditedAllelesExplorer(Explorer):
         return science.allele_distribution(alleles_edited_percent / 100.0)
 
     def draw(self, state):
-        curves = [
-            theme.line(
-                label,
-                np.arange(101),
-                [100 * getattr(d, attr) for d in _ALLELE_CURVES],
-                index,
-                hovertemplate=f"{label}: %{{y:.0f}} %<extra></extra>",
-            )
-            for index, (label, attr) in enumerate(_ALLELE_SERIES)
-        ]
+        def curve(index, label, attr):
+            shares = [100 * getattr(d, attr) for d in _ALLELE_CURVES]
+            hover = f"{label}: %{{y:.0f}} %<extra></extra>"
+            return theme.line(label, np.arange(101), shares, index, hovertemplate=hover)
+
+        curves = [curve(index, *series) for index, series in enumerate(_ALLELE_SERIES)]
         curves[-1]["line"]["width"] = 1.5
+        x = 100.0 * state.allele_editing_fraction
         ys = [100.0 * getattr(state, attr) for _, attr in _ALLELE_SERIES[:3]]
-        setting = theme.points(
-            "your setting",
-            [100.0 * state.allele_editing_fraction] * 3,
-            ys,
-            theme.marker_style(4, color=theme.PALETTE[6]),
-            [_pct(y / 100.0) for y in ys],
-            hoverinfo="skip",
-        )
+        black = theme.marker_style(4, color=theme.PALETTE[6])
+        texts = [_pct(y / 100.0) for y in ys]
+        setting = theme.points("your setting", [x] * 3, ys, black, texts, hoverinfo="skip")
         edited = science.EDITED_ALLELES_FIRST_PATIENTS
         published = 100 * edited.value
         note = f"~{published:.0f} % edited<br>({short_citation(edited.source)})"
-        return {
-            "data": [*curves, setting],
-            "layout": _layout(
-                self.title,
-                "alleles edited (% of all copies of the target)",
-                "cells (%)",
-                shapes=[_vertical(published, "dot")],
-                annotations=[theme.label(note, published, 100, xanchor="right", yanchor="top")],
-            ),
-        }
+        layout = _layout(
+            self.title,
+            "alleles edited (% of all copies of the target)",
+            "cells (%)",
+            shapes=[_vertical(published, "dot")],
+            annotations=[theme.label(note, published, 100, xanchor="right", yanchor="top")],
+        )
+        return {"data": [*curves, setting], "layout": layout}
 
     def describe(self, state):
         return (
@@ -154,18 +135,6 @@ class EditedAllelesExplorer(Explorer):
             f"{_pct(state.one_allele)} have one and {_pct(state.both_alleles)} have both; "
             f"{_pct(state.at_least_one)} carry at least one edited copy."
         )
-
-
-# -- explorer 2: how many corrected cells are enough? --------------------------------------
-
-#: The sentence's verdict by the number of published thresholds reached (0 to 3).
-_VERDICTS = (
-    "below the ~20 % that reverses sickle disease (Fitzhugh 2017)",
-    "at or above the ~20 % that reverses sickle disease (Fitzhugh 2017) but below the 30 % "
-    "that prevented crises (Magnani 2020)",
-    "enough to prevent crises (30 %, Magnani 2020) but below the 50 % that corrected haemolysis",
-    "at or above the 50 % that corrected haemolysis (Magnani 2020)",
-)
 
 
 @register
@@ -185,80 +154,49 @@ class RedCellChimerismExplorer(Explorer):
     def compute(
         self, *, myeloid_chimerism_percent, healthy_rbc_lifespan_days, sickle_rbc_lifespan_days
     ):
-        lifespans = {
-            "donor_rbc_lifespan_days": healthy_rbc_lifespan_days,
-            "recipient_rbc_lifespan_days": sickle_rbc_lifespan_days,
-        }
-        d = myeloid_chimerism_percent / 100.0
-        chimerism, shares = science.donor_red_cell_curve(**lifespans)
-        return {
-            "chimerism": d,
-            "healthy_share": science.donor_red_cell_fraction(d, **lifespans),
-            "thresholds_reached": science.chimerism_thresholds_reached(d),
-            "lifespans": (healthy_rbc_lifespan_days, sickle_rbc_lifespan_days),
-            "curve": (100 * chimerism, 100 * shares),
-        }
+        chimerism = myeloid_chimerism_percent / 100.0
+        lifespans = healthy_rbc_lifespan_days, sickle_rbc_lifespan_days
+        return science.red_cell_chimerism(chimerism, *lifespans)
 
     def draw(self, state):
-        x, y = 100 * state["chimerism"], 100 * state["healthy_share"]
+        x, y = 100 * state.myeloid_chimerism, 100 * state.healthy_share
         hover = "%{x:.0f} % corrected → %{y:.0f} % healthy<extra></extra>"
-        return {
-            "data": [
-                theme.line(
-                    "healthy red cells in the blood", *state["curve"], 0, hovertemplate=hover
-                ),
-                theme.line(
-                    "if both red cells lived equally long",
-                    [0, 100],
-                    [0, 100],
-                    1,
-                    line=theme.line_style(1, width=1.5),
-                    hoverinfo="skip",
-                ),
-                theme.line(
-                    "reading guide",
-                    [x, x, 0],
-                    [0, y, y],
-                    6,
-                    showlegend=False,
-                    line={"color": theme.PALETTE[6], "dash": "dot", "width": 1},
-                    hoverinfo="skip",
-                ),
-                theme.points("your patient", [x], [y], _YOU, hovertemplate=hover),
-            ],
-            "layout": _layout(
-                self.title,
-                "corrected (or donor) share of the marrow's myeloid cells (%)",
-                "healthy red cells in the blood (%)",
-                shapes=[
-                    _vertical(100 * t.value, theme.DASHES[i + 2])
-                    for i, (t, _) in enumerate(_THRESHOLDS)
-                ],
-                annotations=[
-                    theme.label(
-                        f"{_pct(t.value)}: {outcome.replace(' ', '<br>', 1)}<br>"
-                        f"({short_citation(t.source)})",
-                        100 * t.value,
-                        8 + 16 * i,
-                        xanchor="left",
-                        align="left",
-                    )
-                    for i, (t, outcome) in enumerate(_THRESHOLDS)
-                ],
-            ),
-        }
+        curve = [100 * values for values in state.curve]
+        equal = {"line": theme.line_style(1, width=1.5), "hoverinfo": "skip"}
+        dotted = {"color": theme.PALETTE[6], "dash": "dot", "width": 1}
+        guide = {"line": dotted, "hoverinfo": "skip", "showlegend": False}
+        data = [
+            theme.line("healthy red cells in the blood", *curve, 0, hovertemplate=hover),
+            theme.line("if both red cells lived equally long", [0, 100], [0, 100], 1, **equal),
+            theme.line("reading guide", [x, x, 0], [0, y, y], 6, **guide),
+            theme.points("your patient", [x], [y], _YOU, hovertemplate=hover),
+        ]
+        shapes, labels = [], []  # each published threshold: a line, its outcome in two lines
+        for i, (threshold, outcome) in enumerate(_THRESHOLDS):
+            at, cited = 100 * threshold.value, short_citation(threshold.source)
+            text = f"{_pct(threshold.value)}: {outcome.replace(' ', '<br>', 1)}<br>({cited})"
+            shapes.append(_vertical(at, theme.DASHES[i + 2]))
+            labels.append(theme.label(text, at, 8 + 16 * i, xanchor="left", align="left"))
+        layout = _layout(
+            self.title,
+            "corrected (or donor) share of the marrow's myeloid cells (%)",
+            "healthy red cells in the blood (%)",
+            shapes=shapes,
+            annotations=labels,
+        )
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
-        healthy_days, sickle_days = state["lifespans"]
         return (
-            f"With {_pct(state['chimerism'])} of myeloid cells corrected, "
-            f"{_pct(state['healthy_share'])} of the red cells in the blood are healthy (healthy "
-            f"red cells live {healthy_days:g} days, sickle red cells {sickle_days:g}); "
-            f"{_VERDICTS[state['thresholds_reached']]}."
+            f"With {_pct(state.myeloid_chimerism)} of myeloid cells corrected, "
+            f"{_pct(state.healthy_share)} of the red cells in the blood are healthy (healthy "
+            f"red cells live {state.donor_rbc_lifespan_days:g} days, sickle red cells "
+            f"{state.recipient_rbc_lifespan_days:g}); {state.verdict}."
         )
 
 
-# -- explorer 3: selective advantage ---------------------------------------------------------
+#: The lymphocytes' growth advantage: unit, min, max, step, start and source.
+_ADVANTAGE = ("% per month", 0, 100, 5, 50, "assumed")
 
 
 @register
@@ -272,16 +210,7 @@ class SelectiveAdvantageExplorer(Explorer):
     sources = ("aiuti2002",)
     controls = (
         Slider("corrected_percent", "Corrected at infusion", "%", 0, 100, 1, 5),
-        Slider(
-            "advantage_percent_per_month",
-            "Lymphocyte growth advantage",
-            "% per month",
-            0,
-            100,
-            5,
-            50,
-            source="assumed",
-        ),
+        Slider("advantage_percent_per_month", "Lymphocyte growth advantage", *_ADVANTAGE),
         Slider("month", "Read at month", "months", 0, 36, 1, 12),
     )
 
@@ -291,37 +220,23 @@ class SelectiveAdvantageExplorer(Explorer):
         return {"course": course, "month": month, "share": course.lymphocyte_share_at(month)}
 
     def draw(self, state):
-        course, share = state["course"], state["share"]
+        course, share, month = state["course"], state["share"], state["month"]
         hover = "month %{x:.1f}: %{y:.0f} % corrected<extra></extra>"
 
         def curve(name, shares, index):
             return theme.line(name, course.months, 100 * shares, index, hovertemplate=hover)
 
-        return {
-            "data": [
-                curve("corrected lymphocytes (T cells)", course.lymphocyte_share, 0),
-                curve("corrected stem cells (no advantage)", course.stem_cell_share, 1),
-                theme.points(
-                    "your month",
-                    [state["month"]],
-                    [100 * share],
-                    _YOU,
-                    [_pct(share)],
-                    textposition="top left",
-                    hoverinfo="skip",
-                ),
-                theme.threshold_line("half corrected", [0, 36], 50, "dot", showlegend=False),
-            ],
-            "layout": _layout(
-                self.title,
-                "months after infusion",
-                "corrected share (%)",
-                x_max=36.5,
-                annotations=[
-                    theme.label("half corrected", 36, 50, xanchor="right", yanchor="bottom")
-                ],
-            ),
-        }
+        you = {"textposition": "top left", "hoverinfo": "skip"}
+        data = [
+            curve("corrected lymphocytes (T cells)", course.lymphocyte_share, 0),
+            curve("corrected stem cells (no advantage)", course.stem_cell_share, 1),
+            theme.points("your month", [month], [100 * share], _YOU, [_pct(share)], **you),
+            theme.threshold_line("half corrected", [0, 36], 50, "dot", showlegend=False),
+        ]
+        half = theme.label("half corrected", 36, 50, xanchor="right", yanchor="bottom")
+        axes = "months after infusion", "corrected share (%)"
+        layout = _layout(self.title, *axes, x_max=36.5, annotations=[half])
+        return {"data": data, "layout": layout}
 
     def describe(self, state):
         course = state["course"]

@@ -6,11 +6,7 @@ import math
 
 from . import science
 from .aplastic import GRAFT_MENU
-from .science.published import (
-    GRAFT_SOURCE_LABELS,
-    INFECTION_PHASES,
-    NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL,
-)
+from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
 from .ui import theme
 from .ui.assets import load_toml
 from .ui.controls import Menu, Slider
@@ -30,20 +26,15 @@ def print_recovery_summary() -> None:
     """Print the published median recovery days by graft source, one line each."""
     for source, label in GRAFT_SOURCE_LABELS.items():
         day = science.journey_day(0, source)
-        platelets = (
-            "not reported here"
-            if day.platelet_median_day is None
-            else f"day {day.platelet_median_day:g}"
-        )
+        platelet_day = day.platelet_median_day
+        platelets = "not reported here" if platelet_day is None else f"day {platelet_day:g}"
         print(f"{label}: neutrophils day {day.neutrophil_median_day:g}, platelets {platelets}")
 
 
 def _tree(edges, path_name, path, **path_style):
     """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
-    xs, ys = [], []
-    for (x0, y0), (x1, y1) in edges:
-        xs += [x0, x1, None]
-        ys += [y0, y1, None]
+    xs = [x for (x0, _), (x1, _) in edges for x in (x0, x1, None)]
+    ys = [y for (_, y0), (_, y1) in edges for y in (y0, y1, None)]
     grey = {"color": "#999999", "width": 1.5}
     return [
         theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
@@ -96,29 +87,20 @@ class LineageExplorer(Explorer):
         text = {k: ("<br>" if i % 2 else "") + cells[k]["label"] for i, k in enumerate(leaves)}
         text |= {k: "\u00a0\u00a0" + c["label"] for k, c in cells.items() if k not in leaves}
         edges = [(pos[c["parent"]], pos[k]) for k, c in cells.items() if c.get("parent")]
-        branches, path = _tree(
-            edges,
-            "path to your cell",
-            [pos[c] for c in state["path"]],
-            mode="lines+markers",
-            line={"color": theme.PALETTE[1], "width": 5},
-            marker={"size": 20, "symbol": "circle-open", "color": theme.PALETTE[1]},
-            hoverinfo="skip",
-        )
+        accent = theme.PALETTE[1]
+        ring = {"size": 20, "symbol": "circle-open", "color": accent}
+        on_path = {"line": {"color": accent, "width": 5}, "marker": ring, "hoverinfo": "skip"}
+        route = [pos[c] for c in state["path"]]
+        branches, path = _tree(edges, "path to your cell", route, mode="lines+markers", **on_path)
         lines = []
         for index, line in enumerate(["stem cell", "progenitor", "myeloid", "lymphoid"]):
             keys = [k for k, c in cells.items() if c["line"] == line]
-            lines.append(
-                theme.points(
-                    line,
-                    *theme.columns([pos[k] for k in keys], 2),
-                    theme.marker_style(index, size=14),
-                    [text[k] for k in keys],
-                    textposition=["bottom center" if k in leaves else "middle right" for k in keys],
-                    hovertext=[cells[k]["does"] for k in keys],
-                    hoverinfo="text",
-                )
-            )
+            marker = theme.marker_style(index, size=14)
+            labels = [text[k] for k in keys]
+            where = ["bottom center" if k in leaves else "middle right" for k in keys]
+            hover = {"hovertext": [cells[k]["does"] for k in keys], "hoverinfo": "text"}
+            xy = theme.columns([pos[k] for k in keys], 2)
+            lines.append(theme.points(line, *xy, marker, labels, textposition=where, **hover))
         layout = _diagram_layout(self.title, [-0.8, 7.8], [-3.9, 0.5])
         return {"data": [branches, *lines, path], "layout": layout}
 
@@ -169,29 +151,20 @@ class JourneyExplorer(Explorer):
         if state.platelet_median_day is not None:
             recoveries.append((state.platelet_median_day, 0.0, "platelets"))
         days, rows, labels = theme.columns(recoveries, 3)
+        texts = [f"{label} recover: day {day:g}" for day, label in zip(days, labels, strict=True)]
         day_line = {"color": theme.PALETTE[1], "width": 3, "dash": "dash"}
+        ticks = [1, 7, 14, 30, 60, 100, 180, 365]
+        row_names = {0: "platelets", 1: "neutrophils", 2: "infection risk"}
         data = [  # the day line first: the labels are drawn over it
             theme.vline("your day", state.day, -0.5, 2.6, line=day_line),
-            theme.points(
-                "median recovery day",
-                days,
-                rows,
-                theme.marker_style(0, size=14),
-                [f"{label} recover: day {day:g}" for day, label in zip(days, labels, strict=True)],
-            ),
+            theme.points("median recovery day", days, rows, theme.marker_style(0, size=14), texts),
         ]
         layout = theme.figure_layout(
             self.title,
             x_title="days after infusion of the stem cells (logarithmic scale)",
             height=360,
-            xaxis={
-                "type": "log",
-                "range": [0, math.log10(400)],
-                "tickvals": [1, 7, 14, 30, 60, 100, 180, 365],
-            },
-            yaxis=theme.rows_axis(
-                {0: "platelets", 1: "neutrophils", 2: "infection risk"}, -0.7, 2.7, automargin=True
-            ),
+            xaxis={"type": "log", "range": [0, math.log10(400)], "tickvals": ticks},
+            yaxis=theme.rows_axis(row_names, -0.7, 2.7, automargin=True),
             shapes=shapes,
             annotations=annotations,
             legend=theme.legend(-0.25),
@@ -199,23 +172,16 @@ class JourneyExplorer(Explorer):
         return {"data": data, "layout": layout}
 
     def describe(self, state):
-        threshold = NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL.value
-        neutro = (
-            "neutrophils are typically back"
-            if state.neutrophils_recovered
-            else f"neutrophils are typically still below {threshold:g}/µL"
-        ) + f" (median recovery day {state.neutrophil_median_day:g})"
-        if state.platelet_median_day is None:
-            platelets = "platelet recovery day not shown for this graft"
-        else:
-            platelets = (
-                "platelets typically recovered"
-                if state.platelets_recovered
-                else "platelets typically not yet recovered"
-            ) + f" (median day {state.platelet_median_day:g})"
+        threshold = science.published.NEUTROPHIL_ENGRAFTMENT_ANC_PER_UL.value
+        back = "back" if state.neutrophils_recovered else f"still below {threshold:g}/µL"
+        neutro = f"typically {back} (median recovery day {state.neutrophil_median_day:g})"
+        platelets = "platelet recovery day not shown for this graft"
+        if state.platelet_median_day is not None:
+            done = "recovered" if state.platelets_recovered else "not yet recovered"
+            platelets = f"platelets typically {done} (median day {state.platelet_median_day:g})"
         label, phase = GRAFT_SOURCE_LABELS[state.graft_source].lower(), state.phase
         return (
-            f"Day {state.day:g} after a {label} graft: {neutro}; {platelets}. "
+            f"Day {state.day:g} after a {label} graft: neutrophils are {neutro}; {platelets}. "
             f"{phase.name} phase: {phase.reason}; watch for {', '.join(phase.germs)}."
         )
 
@@ -236,12 +202,6 @@ _NODES = {
         "ALLOGENEIC, alternative donor<br>(haploidentical, cord)<br>or gene therapy",
         "bottom center",
     ),
-}
-#: Where each question leads: (node if yes, node if no), as ``science.choose_transplant`` decides.
-_BRANCHES = {
-    "disease": ("donor", "own_cells"),
-    "own_cells": ("autologous", "donor"),
-    "donor": ("allogeneic", "alternative"),
 }
 
 
@@ -275,7 +235,7 @@ class TransplantChoiceExplorer(Explorer):
 
     def draw(self, state):
         edges, answers = [], []  # answers: "yes" or "no" halfway along each branch
-        for question, ends in _BRANCHES.items():
+        for question, ends in science.TRANSPLANT_QUESTIONS.items():
             for end, answer in zip(ends, ("yes", "no"), strict=True):
                 (x0, y0), (x1, y1) = _NODES[question][0], _NODES[end][0]
                 edges.append(((x0, y0), (x1, y1)))

@@ -26,6 +26,7 @@ from ._validate import check_count, check_fraction, check_range, finite_result
 from .published import NEUTROPHIL_RECOVERY_MEDIAN_DAYS, PLATELET_RECOVERY_MEDIAN_DAYS, Sourced
 
 __all__ = [
+    "CHIMERISM_VERDICTS",
     "CLIMB111_TRANSFUSION_INDEPENDENT",
     "CLIMB121_FREE_OF_CRISES",
     "EDITED_ALLELES_BASE_EDITING",
@@ -42,6 +43,7 @@ __all__ = [
     "NORMAL_RBC_LIFESPAN_DAYS",
     "SICKLE_RBC_LIFESPAN_DAYS",
     "AlleleDistribution",
+    "RedCellChimerism",
     "SelectiveAdvantageCourse",
     "WorkflowStep",
     "allele_distribution",
@@ -53,6 +55,7 @@ __all__ = [
     "edited_allele_distribution",
     "ex_vivo_workflow",
     "months_to_half_corrected",
+    "red_cell_chimerism",
 ]
 
 # -- published values, each next to its citation key ------------------------------
@@ -76,6 +79,14 @@ MYELOID_CHIMERISM_THRESHOLDS = (
     (MYELOID_CHIMERISM_REVERSES_SICKLE, "reverses sickle disease"),
     (MYELOID_CHIMERISM_PREVENTS_CRISES, "prevented crises"),
     (MYELOID_CHIMERISM_HAEMOLYSIS_CORRECTED, "corrected haemolysis"),
+)
+#: What a corrected share means, by the number of those thresholds it reaches (0 to 3).
+CHIMERISM_VERDICTS = (
+    "below the ~20 % that reverses sickle disease (Fitzhugh 2017)",
+    "at or above the ~20 % that reverses sickle disease (Fitzhugh 2017) but below the 30 % "
+    "that prevented crises (Magnani 2020)",
+    "enough to prevent crises (30 %, Magnani 2020) but below the 50 % that corrected haemolysis",
+    "at or above the 50 % that corrected haemolysis (Magnani 2020)",
 )
 
 #: Normal red cells: the round figure of 120 days (measured mean about 115 days,
@@ -240,6 +251,48 @@ def donor_red_cell_curve(
     healthy = chimerism * float(donor_rbc_lifespan_days)
     sick = (1.0 - chimerism) * float(recipient_rbc_lifespan_days)
     return chimerism, np.clip(healthy / (healthy + sick), 0.0, 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class RedCellChimerism:
+    """One patient on the curve of ``donor_red_cell_fraction``, and the whole curve."""
+
+    myeloid_chimerism: float
+    donor_rbc_lifespan_days: float
+    recipient_rbc_lifespan_days: float
+    healthy_share: float
+    #: how many of ``MYELOID_CHIMERISM_THRESHOLDS`` the share reaches, and what that means
+    thresholds_reached: int
+    verdict: str
+    #: every chimerism from 0 to 1 and the healthy share at each, for the same lifespans
+    curve: tuple[np.ndarray, np.ndarray]
+
+
+@finite_result
+def red_cell_chimerism(
+    myeloid_chimerism: float,
+    donor_rbc_lifespan_days: float = NORMAL_RBC_LIFESPAN_DAYS.value,
+    recipient_rbc_lifespan_days: float = SICKLE_RBC_LIFESPAN_DAYS.value,
+) -> RedCellChimerism:
+    """The healthy share of the blood's red cells for a corrected share of the marrow.
+
+    ``donor_red_cell_fraction`` for this share and its curve for the same lifespans, with
+    the published thresholds the share reaches (``chimerism_thresholds_reached``).
+    """
+    lifespans = {
+        "donor_rbc_lifespan_days": donor_rbc_lifespan_days,
+        "recipient_rbc_lifespan_days": recipient_rbc_lifespan_days,
+    }
+    d = check_fraction("myeloid_chimerism", myeloid_chimerism)
+    reached = chimerism_thresholds_reached(d)
+    return RedCellChimerism(
+        myeloid_chimerism=d,
+        **lifespans,
+        healthy_share=donor_red_cell_fraction(d, **lifespans),
+        thresholds_reached=reached,
+        verdict=CHIMERISM_VERDICTS[reached],
+        curve=donor_red_cell_curve(**lifespans),
+    )
 
 
 # -- 3. selective advantage (teaching model) ------------------------------------------

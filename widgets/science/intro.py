@@ -18,6 +18,7 @@ from .published import (
 )
 
 __all__ = [
+    "TRANSPLANT_QUESTIONS",
     "JourneyDay",
     "TransplantChoice",
     "choose_transplant",
@@ -188,6 +189,14 @@ def journey_day(day: float, graft_source: str = "bone_marrow") -> JourneyDay:
         neutrophils_recovered=day >= neutrophil_day,
         platelets_recovered=None if platelet_day is None else day >= platelet_day,
     )
+
+
+#: The questions ``choose_transplant`` asks, each -> (where "yes" leads, where "no" leads).
+TRANSPLANT_QUESTIONS = {
+    "disease": ("donor", "own_cells"),
+    "own_cells": ("autologous", "donor"),
+    "donor": ("allogeneic", "alternative"),
+}
 
 
 @dataclass(frozen=True)
