@@ -79,73 +79,24 @@ def lab_server(chromium_path):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-class SiteBuild:
-    """The static site, built by ``make site``'s own builder in a process of its own (Playwright's
-    sync API holds this one's event loop), started when the session starts and run at the lowest
-    CPU priority: it uses what the JupyterLab and Voila sessions leave idle (a kernel restart's
-    wait, a page's network round trips) instead of holding up the first static-site test."""
-
-    def __init__(self) -> None:
-        import subprocess
-        import sys
-
-        self.out = Path(tempfile.mkdtemp(prefix="course-site-")) / "site"
-        self.log = self.out.parent / "build.log"
-        with self.log.open("w", encoding="utf-8") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, str(ROOT / "tools" / "static_site.py"), "--out", str(self.out)],
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=lambda: os.nice(19),
-            )
-
-    def result(self, timeout: float = 900) -> Path:
-        """The built site (raises if the build failed or took longer than ``timeout``)."""
-        import subprocess
-
-        try:
-            code = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.stop()
-            raise
-        if code != 0:
-            tail = self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
-            raise RuntimeError(f"tools/static_site.py failed ({code}):\n{tail}")
-        return self.out
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=30)
-
-    def remove(self) -> None:
-        self.stop()
-        shutil.rmtree(self.out.parent, ignore_errors=True)
-
-
-_SITE_BUILD: list[SiteBuild] = []
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the static site's build at once when a selected test will need it."""
-    if any("static_site" in getattr(item, "fixturenames", ()) for item in session.items):
-        build = SiteBuild()
-        atexit.register(build.remove)
-        _SITE_BUILD.append(build)
-
-
 @pytest.fixture(scope="session")
 def static_site(chromium_path):
-    """The static site, built once for the suite (started when the session started)."""
-    if not _SITE_BUILD:  # a test asked for it that collection did not foresee
-        _SITE_BUILD.append(SiteBuild())
-    build = _SITE_BUILD[0]
+    """The static site, built once for the suite by ``make site``'s own builder (in a process
+    of its own: Playwright's sync API holds this one's event loop)."""
+    import subprocess
+    import sys
+
+    out = Path(tempfile.mkdtemp(prefix="course-site-")) / "site"
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "static_site.py"), "--out", str(out)],
+        check=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     try:
-        yield build.result()
+        yield out
     finally:
-        build.remove()
+        shutil.rmtree(out.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
