@@ -451,6 +451,14 @@ def check_answers_kept(page, question_id: str, problems, when: str, quiz: bool =
         )
     except Exception:
         problems.append(f"{when}: the learner's written answer is not in its box")
+    if quiz:  # the quiz is a widget of its own: it may be drawn after the questions' box
+        with contextlib.suppress(Exception):  # the checks below say what is missing
+            page.wait_for_function(
+                "() => { const q = document.querySelector('.course-quiz .course-quiz-question');"
+                " return !!q && !!q.querySelector('input[type=radio]:checked')"
+                " && !!q.querySelector('.quiz-feedback').textContent.trim(); }",
+                timeout=KEPT_MS,
+            )
     first = page.locator(".course-quiz .course-quiz-question").first
     if quiz and not first.locator("input[type=radio]:checked").count():
         problems.append(f"{when}: the first quiz answer is not kept")
