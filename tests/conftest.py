@@ -22,6 +22,36 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 
 
+# -- the slowest files first, so that `pytest -n 2 --dist loadfile` ends both workers together --
+#: Files of minutes, longest first (seconds each took on 2 cores, measured with --durations;
+#: a file not listed here follows them in its usual order). pytest-xdist hands whole files to
+#: its workers in the order collected; left to itself it sorts them by their number of tests,
+#: which put the one-test Binder rehearsal last, alone on one worker for its 2.5 minutes.
+SLOWEST_FIRST = (
+    "tests/test_binder_build.py",  # 155 s: repo2docker's base, environment.yml, nbval
+    "tests/test_poisoned_assets.py",  # 140 s: JupyterLab, Voila and the site, poisoned
+    "tests/test_hub.py",  # 110 s: a real JupyterHub and its learners
+    "tests/test_tables.py",  # 70 s: every table entry against the kernel's figure
+    "tests/test_binder.py",  # 45 s: Voila renders every lesson
+    "tests/test_site.py",  # 40 s: the static site built with both editions
+    "tests/test_launch.py",  # 30 s: make lab, make app
+    "tests/test_no_call_home.py",  # 22 s: make lab watched for connections
+    "tests/test_no_silent_skips.py",  # 24 s: pytest run three times
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist takes the files in the order below instead of by their number of tests."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest files first (a stable sort: the tests of a file keep their order)."""
+    rank = {path: index for index, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 # -- no silent skips: with CI=true a skipped browser test fails the run ------------------------
 _BROWSER_REASON = re.compile(r"chromium|browser|playwright", re.IGNORECASE)
 

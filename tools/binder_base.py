@@ -6,7 +6,7 @@ package (``buildpacks/conda/environment.py-<X.Y>-linux-64.lock``: JupyterLab,
 notebook, jupyterhub-singleuser, ipywidgets, ...), then runs ``mamba env update``
 with the repository's ``environment.yml`` (whose ``pip:`` pins go on top with
 ``pip install -U``), then ``postBuild``. The course's rehearsal
-(tests/test_binder.py) does the same in a virtual environment: conda-forge
+(tests/test_binder_build.py) does the same in a virtual environment: conda-forge
 cannot be reached here, so the base's Python packages are installed from PyPI
 at the very versions of the lock file; what cannot be reproduced that way is
 listed (system libraries, Node.js, conda metapackages, the interpreter's own

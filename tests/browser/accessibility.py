@@ -17,6 +17,7 @@ kept in ``build/accessibility/axe.jsonl`` (one line per lesson, surface and mome
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,12 @@ FEEDBACK_JS = """() => {
 }"""
 
 
+#: How long a control may take to change after its key (the walk used to wait this long).
+OPERATED_MS = 120
+#: Two animation frames.
+FRAMES_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def _operate(page, focused) -> str | None:
     """Operate the focused control with its keys; the key pressed, or None to leave it."""
     kind = focused["type"] if focused["tag"] == "input" else focused["tag"]
@@ -211,7 +218,15 @@ def keyboard_walk(
         key = _operate(page, focused)
         if key is None:
             continue
-        page.wait_for_timeout(120)
+        with contextlib.suppress(Exception):  # at most as long as before: 120 ms
+            page.wait_for_function(
+                f"(before) => {{ const a = ({FOCUSED_JS})();"
+                " return !a || a.stop !== before.stop || a.value !== before.value; }",
+                arg=focused,
+                timeout=OPERATED_MS,
+                polling="raf",
+            )
+        page.evaluate(FRAMES_JS)  # what else the key set off (JupyterLab's keys) has run
         if feedback is not None:  # a quiz answer: the kernel hears of it and answers
             try:
                 changed = f"() => ({FEEDBACK_JS})() !== {json.dumps(feedback)}"
@@ -269,6 +284,10 @@ SCREEN_READER_JS = """
 """
 
 
+#: How long the controls rest before the live region must have spoken (explorer.js: 0.7 s).
+REST_MS = 1_200
+
+
 def check_screen_reader(page, explorer_ids, selector, step, problems) -> None:
     """Names with units, values read as shown, each figure named and described by its sentence;
     the sentence is announced once the controls rest, not on every step of a quick run."""
@@ -283,7 +302,14 @@ def check_screen_reader(page, explorer_ids, selector, step, problems) -> None:
         step(page, explorer_id)
         page.wait_for_timeout(60)
     during = root.locator("[aria-live=polite]").text_content()
-    page.wait_for_timeout(1_200)
+    with contextlib.suppress(Exception):  # at most as long as before: 1.2 s of rest
+        root.evaluate(
+            "(r, most) => new Promise((done, fail) => { const t0 = performance.now();"
+            " const look = () => r.querySelector('[aria-live=polite]').textContent"
+            " === r.querySelector('.cx-sentence').textContent ? done()"
+            " : performance.now() - t0 > most ? fail() : setTimeout(look, 50); look(); })",
+            REST_MS,
+        )
     rested = root.locator("[aria-live=polite]").text_content()
     sentence = root.locator(".cx-sentence").text_content()
     problems.check(

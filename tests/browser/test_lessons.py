@@ -81,6 +81,22 @@ WALKED = {
 }
 
 
+#: Two animation frames, then every running CSS transition or animation finished: what the
+#: last step changed is painted.
+PAINTED_JS = """
+() => {
+  const frames = () => new Promise(
+    (done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const finite = () => document.getAnimations().filter(
+    (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  return frames().then(() => Promise.race([
+    Promise.all(finite().map((a) => a.finished.catch(() => null))),
+    new Promise((done) => setTimeout(done, 2000)),
+  ])).then(frames);
+}
+"""
+
+
 def _lesson_id(path: Path) -> str:
     return path.stem
 
@@ -187,12 +203,12 @@ def check_explorers_render(page, explorer_ids, problems) -> dict:
 
 def check_fit(page, explorer_ids, problems, surface: str) -> None:
     """At 1280x720 each explorer (controls, figure, sentence) fits the screen, nothing cut."""
-    page.set_viewport_size(SCREEN)
+    set_screen(page, SCREEN)
     try:
-        settle(page)
         for explorer_id in explorer_ids:
             selector = explorer_selector(explorer_id)
             page.locator(selector).scroll_into_view_if_needed()
+            settle(page)
             fit = page.evaluate(FIT_JS, [selector, surface])
             room = fit["room"]
             problems.check(
@@ -435,6 +451,14 @@ def check_answers_kept(page, question_id: str, problems, when: str, quiz: bool =
         )
     except Exception:
         problems.append(f"{when}: the learner's written answer is not in its box")
+    if quiz:  # the quiz is a widget of its own: it may be drawn after the questions' box
+        with contextlib.suppress(Exception):  # the checks below say what is missing
+            page.wait_for_function(
+                "() => { const q = document.querySelector('.course-quiz .course-quiz-question');"
+                " return !!q && !!q.querySelector('input[type=radio]:checked')"
+                " && !!q.querySelector('.quiz-feedback').textContent.trim(); }",
+                timeout=KEPT_MS,
+            )
     first = page.locator(".course-quiz .course-quiz-question").first
     if quiz and not first.locator("input[type=radio]:checked").count():
         problems.append(f"{when}: the first quiz answer is not kept")
@@ -498,7 +522,7 @@ def answers_file_holds(server, question_id: str) -> bool:
 
 
 def screenshot_answers(page, folder: Path, prefix: str) -> None:
-    page.set_viewport_size(SCREEN)
+    set_screen(page, SCREEN)
     try:
         page.locator(".course-questions").first.evaluate("(e) => e.scrollIntoView()")
         settle(page)
@@ -537,16 +561,26 @@ def check_page_clean(watch, problems, where: str) -> None:
 
 
 def settle(page) -> None:
-    """Let the page paint what scrolling brought into view (two animation frames)."""
-    page.evaluate(
-        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-    )
-    page.wait_for_timeout(300)
+    """Let the page paint what scrolling brought into view: two animation frames, then until
+    no CSS transition or animation runs (the page's own state, no fixed wait)."""
+    page.evaluate(PAINTED_JS)
+
+
+#: After a change of the window's size: JupyterLab lays its panels out again and plotly's
+#: responsive figures redraw 100 ms after the resize event (plotly's own debounce).
+RESIZED_MS = 300
+
+
+def set_screen(page, size) -> None:
+    """Set the window's size and let the page lay itself out and redraw for it."""
+    page.set_viewport_size(size)
+    page.evaluate(PAINTED_JS)
+    page.wait_for_timeout(RESIZED_MS)
 
 
 def screenshot_lesson(page, lesson, explorer_ids, folder: Path, prefix: str) -> None:
     """Each explorer as a 1280x720 screen shows it, and the quiz."""
-    page.set_viewport_size(SCREEN)
+    set_screen(page, SCREEN)
     try:
         for explorer_id in explorer_ids:
             page.locator(explorer_selector(explorer_id)).scroll_into_view_if_needed()
@@ -598,23 +632,44 @@ SLIDE_JS = (
     code, small: small.slice(0, 3), span: Math.round(span), room: notebook.clientHeight, wide,
     explorers: inShown('.course-explorer').map((e) => e.dataset.explorer),
     quiz: inShown('.course-quiz').length,
+    // This slide's fragments still to come: on screen, not yet shown (jupyterlab-slideshow).
+    hidden: cells.filter((c) => c.matches('.jp-deck-mod-onscreen:not(.jp-deck-mod-visible)'))
+      .length,
   };
 }
 """
 ).replace("SMALLEST = 24", f"SMALLEST = {SLIDE_TEXT_PX}")
 
 
+#: What the slideshow shows now: the active cell and the cells shown (a step changes it).
+SLIDE_SHOWN_JS = """
+() => Array.from(document.querySelectorAll('.jp-Deck .jp-Notebook .jp-Cell')).map((c) =>
+  (c.classList.contains('jp-mod-active') ? 'a' : '')
+  + (c.matches('.jp-deck-mod-onscreen.jp-deck-mod-visible') ? 'v' : '-')).join()
+"""
+#: How long a step of the slideshow may take to show.
+SLIDE_STEP_MS = 5_000
+
+
 def _next_slide(page) -> bool:
-    """The slideshow's next step (down, else forward) with its on-screen remote; False at
-    the end. (The keyboard's Space does the same; after a key in an explorer's control the
-    focus is the control's, as it should be.)"""
+    """The slideshow's next step (down, else forward) with its on-screen remote, once the
+    step shows (its active cell or shown cells changed); False at the end. (The keyboard's
+    Space does the same; after a key in an explorer's control the focus is the control's, as
+    it should be.)"""
     for direction in ("down", "forward"):
         button = page.locator(
             f".jp-Deck-Remote .jp-deck-mod-direction-{direction}:not(.jp-mod-disabled)"
         )
         if button.count():
+            before = page.evaluate(SLIDE_SHOWN_JS)
             button.first.click()
-            page.wait_for_timeout(100)
+            with contextlib.suppress(Exception):  # no change: the walk's checks see it
+                page.wait_for_function(
+                    f"(before) => ({SLIDE_SHOWN_JS})() !== before",
+                    arg=before,
+                    timeout=SLIDE_STEP_MS,
+                    polling="raf",
+                )
             return True
     return False
 
@@ -641,16 +696,15 @@ def check_quiz_on_slide(page, problems) -> bool:
     return True
 
 
-#: Two animation frames: what the last step changed is painted.
-PAINTED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-
-
 def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
     """Present the lesson with the slides key at 1280x720 and walk every slide: no code or
     execution count, text at 24 px, nothing past the screen; each explorer answers a
-    keyboard step on its slide; the quiz answers. Returns the number of slides."""
-    page.set_viewport_size(SCREEN)
-    slides, shown_explorers, quiz_answered = 0, set(), False
+    keyboard step on its slide; the quiz answers. Every step is checked; each slide's
+    screenshot is taken once, at its last step (every fragment shown). Returns the number of
+    slides."""
+    steps, slides, shown_explorers, quiz_answered = 0, 0, set(), False
+    photographed = 0  # the last slide whose screenshot was taken, all of it shown
+    set_screen(page, SCREEN)
     try:
         page.locator(".jp-NotebookPanel .jp-Cell").nth(2).click()
         page.keyboard.press("Escape")
@@ -663,11 +717,16 @@ def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
             if _step == 0:
                 problems.check(now["active"] == 0, f"the slideshow starts at cell {now['active']}")
             if now["cells"] != seen:
+                if not seen or not set(seen) <= set(now["cells"]):  # a new slide, not a fragment
+                    problems.check(
+                        photographed == slides,
+                        f"slide {slides} (cells {seen}): the slideshow moved on before showing "
+                        "all of it (fragments still hidden)",
+                    )
+                    slides += 1
                 seen = now["cells"]
-                slides += 1
-                where = f"slide {slides} (cells {now['cells']})"
-                page.evaluate(PAINTED_JS)  # the step is measured; its screenshot once painted
-                page.screenshot(path=str(folder / f"{lesson}-slide-{slides:02d}.png"))
+                steps += 1
+                where = f"slide {slides}, step {steps} (cells {now['cells']})"
                 problems.check(not now["code"], f"{where}: shows code or an execution count")
                 problems.check(not now["small"], f"{where}: text under 24 px: {now['small']}")
                 problems.check(
@@ -685,8 +744,16 @@ def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
                         problems.append(f"{where}: {explorer_id}: {pressed} changed nothing")
                 if now["quiz"] and not quiz_answered:
                     quiz_answered = check_quiz_on_slide(page, problems)
+                if not now["hidden"]:  # all of the slide shown: its screenshot, once painted
+                    page.evaluate(PAINTED_JS)
+                    page.screenshot(path=str(folder / f"{lesson}-slide-{slides:02d}.png"))
+                    photographed = slides
             if not _next_slide(page):
                 break
+        problems.check(
+            photographed == slides,
+            f"slide {slides}, the last: the slideshow ended before showing all of it",
+        )
         missing = sorted(set(explorer_ids) - shown_explorers)
         problems.check(not missing, f"explorers on no slide: {missing}")
         problems.check(quiz_answered, "the quiz is on no slide")
@@ -695,7 +762,7 @@ def check_slides(page, lesson, explorer_ids, problems, folder: Path) -> int:
         page.keyboard.press("Escape")  # the slideshow's own key to stop
         page.wait_for_selector(PRESENTING, state="detached", timeout=10_000)
         page.set_viewport_size(VIEWPORT)
-    print(f"{lesson}: {slides} slide steps")
+    print(f"{lesson}: {slides} slides in {steps} steps")
     return slides
 
 
@@ -727,7 +794,7 @@ def check_projector(
     """The projector look (the switch in an explorer, or ?projector=1 already in the address):
     lesson text at 24 px, figures redrawn larger, nothing cut, each explorer's figure and
     main control on one 1280x720 screen."""
-    page.set_viewport_size(SCREEN)
+    set_screen(page, SCREEN)
     try:
         first = explorer_selector(explorer_ids[0])
         if switch:
@@ -956,8 +1023,7 @@ def in_voila(page, watch, lab_server, notebook, lesson, explorer_ids, screenshot
             kept = page.evaluate(f"() => localStorage.getItem('{STORAGE}')") or ""
             problems.check(WRITTEN in kept, "Voila: the answer is not kept in the browser")
         check_projector(page, lesson, explorer_ids, problems, screenshots, "voila")
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": scroll_height(page)})
-        settle(page)
+        set_screen(page, {"width": VIEWPORT["width"], "height": scroll_height(page)})
         page.screenshot(path=str(screenshots / f"{lesson}-voila-page.png"), full_page=True)
         page.set_viewport_size(VIEWPORT)
         check_page_clean(watch, problems, "Voila")
