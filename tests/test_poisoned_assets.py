@@ -38,6 +38,7 @@ from tests.conftest import ROOT
 from widgets import course
 from widgets.ui import assets
 from widgets.ui.assets import check_assets, lesson_ids
+from widgets.ui.quiz import feedback
 
 PAYLOAD = (
     " <img src=x onerror=\"window.__poisoned='img'\"><svg onload=window.__poisoned='svg'>"
@@ -288,24 +289,24 @@ def kernel_html(lesson_id: str) -> dict[str, str]:
     lesson = course.Lesson(lesson_id)
     out: dict[str, str] = {}
     # The guiding questions and the quiz reach the page as data (the widget's spec), which
-    # answers.js shows as text (checked in the browser below); the kernel's own HTML is the
-    # quiz's feedback.
-    for section in sorted({g["section"] for g in lesson.guiding_questions()}):
-        spec = json.dumps(lesson.questions(section).spec, ensure_ascii=False)
+    # answers.js shows as text (checked in the browser below); so does the quiz's feedback.
+    quiz = lesson.quiz()
+    sections = sorted({g["section"] for g in lesson.guiding_questions()})
+    for section, widget in [*((s, lesson.questions(s)) for s in sections), ("quiz", quiz)]:
+        spec = json.dumps(widget.spec, ensure_ascii=False)
         assert PAYLOAD.strip() in spec.replace('\\"', '"'), f"{section}: the text is not kept"
     out["references"] = lesson.references()._repr_html_()
     out["key terms"] = lesson.key_terms()._repr_html_()
     if lesson_id == "00-introduction":
         out["glossary"] = lesson.glossary()._repr_html_()
-    quiz = lesson.quiz()
-    for number, q in enumerate(quiz.questions, 1):
+    for number, q in enumerate(quiz.spec["items"], 1):
         if q["kind"] == "choice":
             answers = range(len(q["choices"]))
         else:
             spread = 2 * q["tolerance"] + 1
             answers = [q["answer"] - spread, q["answer"], q["answer"] + spread]
         for answer in answers:
-            out[f"quiz {number} answer {answer}"] = quiz.answer(number, answer)
+            out[f"quiz {number} answer {answer}"] = html.escape(feedback(q, answer))
     out["quiz"] = "".join(v for k, v in out.items() if k.startswith("quiz "))
     for cls in explorers_for(lesson_id):
         out[f"explorer {cls.explorer_id}"] = "".join(_html_of(cls().widget))

@@ -6,17 +6,14 @@ stated tolerance and a unit, and feedback for too low, right and too high.
 
 from __future__ import annotations
 
-import html
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "Feedback",
-    "Quiz",
-    "choice_index",
     "feedback",
     "grade",
     "plausible_range",
@@ -56,10 +53,9 @@ def validate_question(question: Mapping[str, Any]) -> None:
                     f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
                     f"digits and hyphens; got {c['id']!r}"
                 )
-            if not str(c.get("text", "")).strip():
-                raise ValueError(f"quiz question {qid}: choice {number} has no text")
-            if not str(c.get("feedback", "")).strip():
-                raise ValueError(f"quiz question {qid}: choice {number} has no feedback")
+            for field in ("text", "feedback"):
+                if not str(c.get(field, "")).strip():
+                    raise ValueError(f"quiz question {qid}: choice {number} has no {field}")
     elif kind == "numeric":
         for field in ("answer", "tolerance"):
             value = question.get(field)
@@ -92,11 +88,9 @@ def read_number(text: str, unit: str = "") -> float:
     1500.5. Spaces between digit groups are ignored; a typographic minus is a minus.
     ``ValueError`` if the text is not a number.
     """
-    cleaned = _without_unit(str(text), unit)
-    cleaned = _SPACES.sub("", cleaned).replace("\u2212", "-")
-    sign = ""
-    if cleaned[:1] in "+-" and cleaned:
-        sign, cleaned = cleaned[0], cleaned[1:]
+    cleaned = _SPACES.sub("", _without_unit(str(text), unit)).replace("\u2212", "-")
+    sign = cleaned[0] if cleaned[:1] in ("+", "-") else ""
+    cleaned = cleaned[len(sign) :]
     if "," in cleaned:
         if _THOUSANDS.fullmatch(cleaned):
             cleaned = cleaned.replace(",", "")
@@ -126,24 +120,17 @@ def _without_unit(text: str, unit: str) -> str:
     return stripped
 
 
-def choice_index(question: Mapping[str, Any], choice_id: str) -> int:
-    """The position of the choice whose ``id`` is ``choice_id``; ``ValueError`` if none."""
-    ids = [c.get("id") for c in question["choices"]]
-    if choice_id not in ids:
-        listed = ", ".join(str(i) for i in ids if i)
-        raise ValueError(f"answer must be a choice id among {listed}; got {choice_id!r}")
-    return ids.index(choice_id)
-
-
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     """The feedback for ``answer`` (a choice's index or id, or a number) to ``question``."""
     if question["kind"] == "choice":
         choices = question["choices"]
         if isinstance(answer, str) and any("id" in c for c in choices):
-            answer = choice_index(question, answer)
-        if isinstance(answer, bool) or not isinstance(answer, int):
-            raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
-        if not 0 <= answer < len(choices):
+            ids = [c.get("id") for c in choices]
+            if answer not in ids:
+                listed = ", ".join(str(i) for i in ids if i)
+                raise ValueError(f"answer must be a choice id among {listed}; got {answer!r}")
+            answer = ids.index(answer)
+        if type(answer) is not int or not 0 <= answer < len(choices):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         chosen = choices[answer]
         return Feedback(bool(chosen.get("correct")), chosen["feedback"], chosen.get("id"))
@@ -190,37 +177,3 @@ def feedback(question: Mapping[str, Any], answer: Any) -> str:
     except ValueError as error:
         return str(error)
     return f"{'✔ Right.' if result.correct else '✘ Not quite.'} {result.text}"
-
-
-class Quiz:
-    """A lesson's quiz, drawn and graded in the page (``answers.js``), every answer kept."""
-
-    def __init__(
-        self,
-        questions: Sequence[Mapping[str, Any]],
-        *,
-        title: str = "Check yourself",
-        widget: Any = None,
-    ) -> None:
-        from .answers import AnswersWidget
-
-        for question in questions:
-            validate_question(question)
-        self.questions = list(questions)
-        spec = {"kind": "quiz", "title": title, "items": self.questions}
-        self.widget = widget or AnswersWidget(spec=spec)
-
-    def answer(self, number: int, answer: Any) -> str:
-        """Answer question ``number`` (from 1) as a learner would; return the feedback shown
-        (as HTML)."""
-        question = self.questions[number - 1]
-        if question["kind"] == "choice":
-            index = answer if isinstance(answer, int) else choice_index(question, answer)
-            entry = {"choice": question["choices"][index].get("id", str(index))}
-        else:
-            entry = {"typed": str(answer)}
-        self.widget.answers = {**self.widget.answers, question["id"]: entry}
-        return html.escape(feedback(question, answer))
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
