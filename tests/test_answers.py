@@ -172,7 +172,7 @@ def test_the_teachers_switch(monkeypatch):
     assert 'get("model-answers")' in source and "sessionStorage" in source
 
 
-def test_the_quiz_says_what_to_type_and_keeps_it_as_typed():
+def test_the_quiz_says_what_to_type():
     data = lesson_data(LESSON)
     question = next(q for q in data["quiz"] if q["id"] == "q-cord-delay")
     low, high = plausible_range(question)

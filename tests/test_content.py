@@ -105,8 +105,10 @@ def test_anything_else_is_refused_with_what_to_type(typed, unit):
         read_number(typed, unit)
 
 
-def test_the_quiz_reads_a_unit_and_says_right_once():
-    quiz = course.Lesson("00-introduction").quiz()
+def test_the_quiz_widget_reads_a_unit_and_says_right_once():
+    lesson = course.Lesson("00-introduction")
+    quiz = lesson.quiz()
+    assert quiz.spec["kind"] == "quiz" and quiz.spec["items"] == lesson.data["quiz"]
     question = next(q for q in quiz.spec["items"] if q["id"] == "q-cord-delay")
     shown = feedback(question, "9 days")
     assert "Right." in shown and shown.count("Right") == 1

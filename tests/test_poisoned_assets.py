@@ -7,8 +7,8 @@ be refused when the file is read. The poisoned copy is then rendered once on eac
 surface, with ``COURSE_ASSETS_DIR`` pointing at it:
 
 * the HTML the kernel produces: every guiding question, reference list, key-term
-  and glossary block, every explorer's HTML, of every lesson (the questions and the
-  quiz go to the page as data: their text must arrive unchanged);
+  and glossary block, every quiz with the feedback of every answer, every explorer's
+  HTML, of every lesson;
 * JupyterLab (lesson 00, every cell run) and Voila (every lesson) in Chromium;
 * the static site, built by ``tools/static_site.build`` on the poisoned copy (and its
   teacher guide rendered from it), read as HTML and opened in Chromium.
@@ -38,6 +38,7 @@ from tests.conftest import ROOT
 from widgets import course
 from widgets.ui import assets
 from widgets.ui.assets import check_assets, lesson_ids
+from widgets.ui.quiz import feedback
 
 PAYLOAD = (
     " <img src=x onerror=\"window.__poisoned='img'\"><svg onload=window.__poisoned='svg'>"
@@ -288,16 +289,25 @@ def kernel_html(lesson_id: str) -> dict[str, str]:
     lesson = course.Lesson(lesson_id)
     out: dict[str, str] = {}
     # The guiding questions and the quiz reach the page as data (the widget's spec), which
-    # answers.js shows as text (checked in the browser below).
-    for section in sorted({g["section"] for g in lesson.guiding_questions()}):
-        spec = json.dumps(lesson.questions(section).spec, ensure_ascii=False)
+    # answers.js shows as text (checked in the browser below); so does the quiz's feedback.
+    quiz = lesson.quiz()
+    sections = sorted({g["section"] for g in lesson.guiding_questions()})
+    for section, widget in [*((s, lesson.questions(s)) for s in sections), ("quiz", quiz)]:
+        spec = json.dumps(widget.spec, ensure_ascii=False)
         assert PAYLOAD.strip() in spec.replace('\\"', '"'), f"{section}: the text is not kept"
     out["references"] = lesson.references()._repr_html_()
     out["key terms"] = lesson.key_terms()._repr_html_()
     if lesson_id == "00-introduction":
         out["glossary"] = lesson.glossary()._repr_html_()
-    spec = json.dumps(lesson.quiz().spec, ensure_ascii=False)
-    assert PAYLOAD.strip() in spec.replace('\\"', '"'), "quiz: the text is not kept"
+    for number, q in enumerate(quiz.spec["items"], 1):
+        if q["kind"] == "choice":
+            answers = range(len(q["choices"]))
+        else:
+            spread = 2 * q["tolerance"] + 1
+            answers = [q["answer"] - spread, q["answer"], q["answer"] + spread]
+        for answer in answers:
+            out[f"quiz {number} answer {answer}"] = html.escape(feedback(q, answer))
+    out["quiz"] = "".join(v for k, v in out.items() if k.startswith("quiz "))
     for cls in explorers_for(lesson_id):
         out[f"explorer {cls.explorer_id}"] = "".join(_html_of(cls().widget))
     return out
@@ -307,13 +317,16 @@ def kernel_html(lesson_id: str) -> dict[str, str]:
 def test_the_kernels_html_shows_the_poisoned_text_and_runs_nothing(use_poisoned, lesson_id):
     assert assets.glossary()  # the poisoned copy is read (and passes the checks)
     pieces = kernel_html(lesson_id)
+    shown = 0
     for where, fragment in pieces.items():
-        faults, _text = inert(fragment)
+        faults, text = inert(fragment)
         assert not faults, f"{lesson_id}, {where}: {faults}"
-    for where in ("references", "key terms"):
+        shown += MARK in text
+    for where in ("references", "key terms", "quiz"):
         assert MARK in inert(pieces[where])[1], (
             f"{lesson_id}, {where}: the poisoned text is not shown"
         )
+    assert shown >= len([p for p in pieces if p.startswith("quiz ")])
 
 
 # -- in the browser -----------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_incomplete_questions_are_refused(broken, message):
         validate_question(broken)
 
 
-def test_the_feedback_for_an_answer_says_why():
+def test_the_page_shows_feedback_for_an_answer():
     assert "Right." in feedback(CHOICE, 0) and "haemoglobin" in feedback(CHOICE, 0)
     assert "Not quite." in feedback(NUMERIC, 25) and "too high because" in feedback(NUMERIC, 25)
     assert "type a number in days" in feedback(NUMERIC, "nineteen")
@@ -104,7 +104,7 @@ def test_text_that_is_not_a_number_is_refused(typed):
         read_number(typed)
 
 
-def test_the_widget_reads_a_decimal_comma():
+def test_the_page_reads_a_decimal_comma():
     question = {**NUMERIC, "answer": 1.5, "tolerance": 0.05}
     assert "Right." in feedback(question, "1,5")
     # 1,500 is fifteen hundred (a thousands comma), far past what this question can be

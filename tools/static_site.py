@@ -2,29 +2,30 @@
 
 ``make site`` runs ``python tools/static_site.py --out build/site``. What it writes:
 
-* ``index.html``: the course map (every lesson, its length, its explorers), with
-  links to each lesson page and to the teacher guide;
-* one page per lesson (``lessons/<id>.ipynb`` -> ``<id>.html``): the notebook
-  executed on the course's kernel, its text, its outputs, no code;
-* every explorer drawn by its own front end (``widgets/ui/explorer.js``, as in the
-  notebook) over a table computed at build time by the same engine the notebook
-  uses (``widgets.ui.tables.grid``): every combination of the settings of as many
-  controls as fit the page (the main control always), so those controls move the
-  figure and the sentence under it with no kernel; the rest stay at their starting
-  values, marked as fixed;
+* ``index.html``: the course map (every lesson, its length, its explorers), with links to
+  each lesson page and to the teacher guide (page templates: ``tools/site/*.html``);
+* one page per lesson (``lessons/<id>.ipynb`` -> ``<id>.html``): the notebook executed on
+  the course's kernel, its text, its outputs, no code;
+* every explorer drawn by its own front end (``widgets/ui/explorer.js``, as in the notebook)
+  over a table computed at build time by the same engine the notebook uses
+  (``widgets.ui.tables.grid``): every combination of the settings of as many controls as
+  fit the page (the main control always), so those controls move the figure and the
+  sentence under it with no kernel; the rest stay at their starting values, marked fixed;
 * every guiding question with a box for the learner's answer, and the quiz, drawn and
   graded by the notebook's own front end (``widgets/ui/answers.js``): answers are kept in
   the browser (localStorage) and the quiz downloads the learner's record;
 * ``teacher-guide.html`` from docs/teacher-guide.md, and a printable worksheet per lesson;
   with ``--teacher-out``, the teacher edition there and the learner edition in ``--out``
   (no teacher guide, no answer key, no link to them: tools/teacher_kit.py);
-* one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and
-  ``course.js``; no page loads anything from another host.
+* one shared copy of plotly.js (``plotly.min.js``), ``course.css`` and ``course.js``; no
+  page loads anything from another host and no widget state is stored.
 
-How the explorers get out of the kernel: the builder runs one extra cell first that
-imports this module *in the kernel* and calls ``install_formatters()``, which tells
-IPython to display an explorer or an answers widget as a JSON description (``MIME``).
-This module's top level therefore imports only the standard library and tools/.
+How the explorers get out of the kernel: the builder runs one extra cell first that imports
+this module *in the kernel* and calls ``install_formatters()``, which tells IPython to
+display an explorer or an answers widget as a JSON description (``MIME``). Any other
+widget or plain figure output stops the build with its name: it would need a kernel.
+This module's top level therefore imports only the standard library and the course's
+stdlib-only tools; the build part needs nbclient/nbconvert (the server environment's).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import links
@@ -56,54 +58,36 @@ PLOTLY_JS = "plotly.min.js"
 EXPLORER_JS = "explorer.js"
 ANSWERS_JS = "answers.js"
 FRONT_END = ROOT / "widgets" / "ui"
-FRONT_CSS = ("explorer.css", "answers.css")
-#: The static site's own style sheet and script (drawing figures, explorers, answers).
+#: The static site's own style sheet, script (drawing explorers and answers) and pages.
 SITE = ROOT / "tools" / "site"
+#: A link or source with a scheme (``https:``, ``mailto:``, ``data:``): left as it is.
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 # == In the kernel ==========================================================================
-def explorer_description(explorer: Any) -> dict[str, Any]:
-    """What the static page shows of an explorer: the explorer itself, with the whole grid
-    of the settings it can ship (``widgets.ui.tables.grid``: the same engine as the page's
-    tables in the notebook), drawn by the same front end (``explorer.js``) with no kernel."""
-    from widgets.ui.tables import grid
-
-    table = grid(explorer)
-    return {
-        "kind": "explorer",
-        "explorer_id": explorer.explorer_id,
-        "title": explorer.title,
-        "readout": explorer.readout_text,
-        "main": explorer.main_name,
-        "state": explorer.static_state(table),
-    }
-
-
-def answers_description(widget: Any) -> dict[str, Any]:
-    """Guiding questions or the quiz: drawn and graded by ``answers.js``, kept in the browser."""
-    return {"kind": "answers", "spec": dict(widget.spec)}
-
-
 def install_formatters() -> None:
-    """Display explorers, guiding questions and quizzes as static descriptions (``MIME``)."""
+    """Display explorers, guiding questions and the quiz as static descriptions (``MIME``)."""
     from IPython import get_ipython
 
     from widgets.ui.answers import AnswersWidget
     from widgets.ui.explorer import Explorer
+    from widgets.ui.tables import grid
 
-    formatter = get_ipython().display_formatter.mimebundle_formatter
-
-    def bundle(description: dict[str, Any], text: str) -> dict[str, Any]:
+    def static(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        if isinstance(obj, Explorer):
+            # the whole grid of settings it can ship (the engine of its tables in the
+            # notebook), drawn by its own front end (explorer.js) with no kernel
+            state = obj.static_state(grid(obj))
+            description = {"kind": "explorer", "explorer_id": obj.explorer_id, "state": state}
+            description["title"], text = obj.title, repr(obj)
+        else:  # the answers widget: drawn and graded by answers.js
+            description = {"kind": "answers", "spec": dict(obj.spec)}
+            text = "Quiz" if obj.spec.get("kind") == "quiz" else "Questions"
         return {MIME: description, "text/plain": text}
 
-    formatter.for_type(
-        Explorer,
-        lambda obj, include=None, exclude=None: bundle(explorer_description(obj), repr(obj)),
-    )
-    formatter.for_type(
-        AnswersWidget,
-        lambda obj, include=None, exclude=None: bundle(answers_description(obj), "Questions"),
-    )
+    formatter = get_ipython().display_formatter.mimebundle_formatter
+    for kind in (Explorer, AnswersWidget):
+        formatter.for_type(kind, static)
 
 
 # == Building the site ======================================================================
@@ -112,10 +96,8 @@ def _lesson_title(nb: Any, path: Path) -> str:
     if title:
         return str(title)
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.M)
-            if match:
-                return match.group(1).strip()
+        if cell.cell_type == "markdown" and (match := re.search(r"^#\s+(.+)$", cell.source, re.M)):
+            return match.group(1).strip()
     return path.stem
 
 
@@ -126,6 +108,11 @@ def _lesson_data(lesson_id: str) -> dict[str, Any]:
     return lesson_data(lesson_id) if lesson_id in lesson_ids() else {}
 
 
+def _json(value: Any, **options: Any) -> str:
+    """``value`` as JSON inside a ``<script>`` element (no ``</`` to end it early)."""
+    return json.dumps(value, ensure_ascii=False, **options).replace("</", "<\\/")
+
+
 class Page:
     """Turns one executed notebook into the body of a static page."""
 
@@ -133,13 +120,13 @@ class Page:
         self.stem = stem
         self.lesson_stems = lesson_stems
         self.figures = 0
-        self.explorers: list[dict[str, Any]] = []
-        self.quizzes = 0
+        #: (title, live controls, controls) of each explorer, for the course map.
+        self.explorers: list[tuple[str, int, int]] = []
         self.media: dict[Path, str] = {}
 
     # -- links and media ------------------------------------------------------------------
     def _href(self, target: str) -> str:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+        if SCHEME.match(target) or target.startswith("#"):
             return target
         path, _, fragment = target.partition("#")
         suffix = f"#{fragment}" if fragment else ""
@@ -158,21 +145,20 @@ class Page:
         return f"{address.git_url}/blob/{address.branch}/{relative.as_posix()}{suffix}"
 
     def _src(self, target: str) -> str:
-        if re.match(r"^(data:|[a-z][a-z0-9+.-]*:)", target, re.I):
+        if SCHEME.match(target):
             return target
         source = (LESSONS / target.split("#")[0]).resolve()
         if not source.is_file():
             return target
-        name = self.media.setdefault(source, f"media/{self.stem}-{source.name}")
-        return name
+        return self.media.setdefault(source, f"media/{self.stem}-{source.name}")
 
     def rewrite(self, body: str) -> str:
-        def one(m: re.Match[str]) -> str:
-            name, quote, target = m.groups()
-            link = (self._href if name == "href" else self._src)(html.unescape(target))
-            return f"{name}={quote}{link}{quote}"
+        def swap(match: re.Match[str]) -> str:
+            attribute, quote, target = match.groups()
+            new = (self._href if attribute == "href" else self._src)(html.unescape(target))
+            return f"{attribute}={quote}{new}{quote}"
 
-        return re.sub(r"""(href|src)=(["'])(.*?)\2""", one, body)
+        return re.sub(r"""(href|src)=(["'])(.*?)\2""", swap, body)
 
     # -- cells ------------------------------------------------------------------------------
     def markdown(self, source: str) -> str:
@@ -195,8 +181,7 @@ class Page:
         if live:  # a plain figure or widget would need a kernel or another host: an explorer
             raise RuntimeError(f"{self.stem}: an output the static site cannot show: {live}")
         if "text/html" in data:
-            text = data["text/html"]
-            text = "".join(text) if isinstance(text, list) else text
+            text = "".join(data["text/html"])  # a string, or a list of lines
             return f"<div class='site-html'>{self.rewrite(text)}</div>"
         if "image/svg+xml" in data:
             return f"<div class='site-image'>{data['image/svg+xml']}</div>"
@@ -212,33 +197,20 @@ class Page:
     def static(self, description: dict[str, Any]) -> str:
         if description["kind"] == "explorer":
             return self.explorer(description)
-        self.quizzes += description["spec"]["kind"] == "quiz"
-        payload = json.dumps(description["spec"], ensure_ascii=False).replace("</", "<\\/")
+        payload = _json(description["spec"])
         return f"<script type='application/json' class='site-answers'>{payload}</script>"
 
     def explorer(self, d: dict[str, Any]) -> str:
         state = d["state"]
-        fixed = set(state["spec"]["fixed"])
         controls = state["spec"]["controls"]
-        live = [c for c in controls if c["name"] not in fixed]
-        self.explorers.append(
-            {
-                "id": d["explorer_id"],
-                "title": d["title"],
-                "controls": len(controls),
-                "live": len(live),
-                "main_live": d["main"] not in fixed,
-                "entries": len(state["tables"]["entries"]),
-            }
-        )
+        live = [c for c in controls if c["name"] not in state["spec"]["fixed"]]
+        self.explorers.append((d["title"], len(live), len(controls)))
         self.figures += 1
-        payload = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
-        payload = payload.replace("</", "<\\/")
         return (
             f"<section class='site-explorer' data-explorer='{html.escape(d['explorer_id'])}' "
             f"aria-label='{html.escape(d['title'])}'>"
-            f"<script type='application/json' class='site-explorer-state'>{payload}</script>"
-            "</section>"
+            "<script type='application/json' class='site-explorer-state'>"
+            f"{_json(state, separators=(',', ':'))}</script></section>"
         )
 
     def cells(self, nb: Any) -> str:
@@ -251,44 +223,29 @@ class Page:
         return "\n".join(part for part in parts if part)
 
 
-def _page(title: str, body: str, *, nav: str, plots: bool) -> str:
-    scripts = (
-        f"<script src='{PLOTLY_JS}'></script>\n<script src='{EXPLORER_JS}'></script>\n"
-        f"<script src='{ANSWERS_JS}'></script>\n"
-        "<script src='course.js' defer></script>\n"
-        if plots
-        else ""
-    )
-    return (
-        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-        f"<title>{html.escape(title)}</title>\n"
-        "<link rel='stylesheet' href='course.css'>\n"
-        f"{scripts}</head>\n<body>\n<nav class='site-nav'>{nav}</nav>\n"
-        f"<main>\n{body}\n</main>\n<footer class='site-footer'><p>Educational material, not "
-        "medical advice. The explorers are simplified teaching models anchored to published "
-        "values. This is the static copy of the course, built from its notebooks.</p>"
-        "</footer>\n</body>\n</html>\n"
-    )
+def _page(title: str, body: str, nav: str, *, plots: bool = False) -> str:
+    """A whole page (``tools/site/page.html``); with ``plots``, the scripts that draw them."""
+    scripts = [f"<script src='{s}'></script>\n" for s in (PLOTLY_JS, EXPLORER_JS, ANSWERS_JS)]
+    scripts.append("<script src='course.js' defer></script>\n")
+    page = Template((SITE / "page.html").read_text(encoding="utf-8"))
+    text = "".join(scripts) if plots else ""
+    return page.substitute(title=html.escape(title), scripts=text, nav=nav, body=body)
 
 
 def _nav(stems: list[str], titles: dict[str, str], current: str | None) -> str:
-    links = ["<a href='index.html'>Course map</a>"]
+    items = ["<a href='index.html'>Course map</a>"]
 
     def short(stem: str) -> str:
         return html.escape(titles[stem].split(" · ")[0])
 
     if current is not None:
         index = stems.index(current)
-        if index > 0:
-            prev = stems[index - 1]
-            links.append(f"<a href='{prev}.html' rel='prev'>← {short(prev)}</a>")
-        if index + 1 < len(stems):
-            nxt = stems[index + 1]
-            links.append(f"<a href='{nxt}.html' rel='next'>{short(nxt)} →</a>")
-        links.append(f"<a href='{teacher_kit.worksheet_name(current)}'>Worksheet</a>")
+        before, after = stems[:index][-1:], stems[index + 1 :][:1]
+        items += [f"<a href='{s}.html' rel='prev'>← {short(s)}</a>" for s in before]
+        items += [f"<a href='{s}.html' rel='next'>{short(s)} →</a>" for s in after]
+        items.append(f"<a href='{teacher_kit.worksheet_name(current)}'>Worksheet</a>")
     guide = teacher_kit.teacher_only(" · <a href='teacher-guide.html'>Teacher guide</a>")
-    return " · ".join(links) + guide
+    return " · ".join(items) + guide
 
 
 async def _execute(path: Path, semaphore: asyncio.Semaphore, timeout: int) -> Any:
@@ -340,17 +297,13 @@ def _write_assets(out: Path) -> None:
     (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
     (out / EXPLORER_JS).write_text(explorer_script(), encoding="utf-8")
     (out / ANSWERS_JS).write_text(explorer_script(ANSWERS_JS, 4), encoding="utf-8")
-    styles = [SITE / "course.css", *(FRONT_END / f for f in FRONT_CSS)]
+    styles = [SITE / "course.css", FRONT_END / "explorer.css", FRONT_END / "answers.css"]
     (out / "course.css").write_text("".join(p.read_text(encoding="utf-8") for p in styles))
     shutil.copyfile(SITE / "course.js", out / "course.js")
 
 
-def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]) -> str:
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-    page = Page("teacher-guide", lesson_stems)
-    body = markdown2html_mistune(GUIDE.read_text(encoding="utf-8"))
-
+def _guide_page(nav: str, lesson_stems: set[str]) -> str:
+    body = Page("teacher-guide", lesson_stems).markdown(GUIDE.read_text(encoding="utf-8"))
     body = re.sub(r"<a class=.anchor-link.[^>]*>.*?</a>", "", body)
 
     def heading(match: re.Match[str]) -> str:
@@ -359,13 +312,7 @@ def _guide_page(stems: list[str], titles: dict[str, str], lesson_stems: set[str]
         return f"<h{level} id='{teacher_guide.slug(text)}'>{match.group(3)}</h{level}>"
 
     body = re.sub(r"<h([1-6]) id=(\"[^\"]*\"|'[^']*')>(.*?)</h\1>", heading, body, flags=re.S)
-    body = page.rewrite(body)
-    return _page(
-        "Teacher guide · Stem cell transplantation course",
-        f"<div class='site-markdown'>{body}</div>",
-        nav=_nav(stems, titles, None),
-        plots=False,
-    )
+    return _page("Teacher guide · Stem cell transplantation course", body, nav)
 
 
 def build(
@@ -388,12 +335,11 @@ def build(
     _write_assets(out)
     stems = [p.stem for p in paths]
     titles = {p.stem: _lesson_title(nb, p) for p, nb in zip(paths, notebooks, strict=True)}
-    binder = links.binder_url
-    summary: dict[str, Any] = {"lessons": []}
+    explorers = {}
     for path, nb in zip(paths, notebooks, strict=True):
         page = Page(path.stem, set(stems))
         body = page.cells(nb)
-        live = binder("lab", lesson=f"lessons/{path.name}")
+        live = links.binder_url("lab", lesson=f"lessons/{path.name}")
         banner = (
             "<p class='site-banner'>The static copy of this lesson: read it, answer the "
             "questions and the quiz (kept in this browser), move the explorers' controls "
@@ -401,81 +347,47 @@ def build(
             f"every control, open the <a href='{html.escape(live)}'>live lesson on Binder</a>."
             "</p>"
         )
-        (out / f"{path.stem}.html").write_text(
-            _page(
-                f"{titles[path.stem]} · Stem cell transplantation course",
-                banner + body,
-                nav=_nav(stems, titles, path.stem),
-                plots=page.figures > 0,
-            ),
-            encoding="utf-8",
-        )
+        title = f"{titles[path.stem]} · Stem cell transplantation course"
+        nav = _nav(stems, titles, path.stem)
+        text = _page(title, banner + body, nav, plots=page.figures > 0)
+        (out / f"{path.stem}.html").write_text(text, encoding="utf-8")
         for source, name in page.media.items():
             (out / name).parent.mkdir(exist_ok=True)
             shutil.copyfile(source, out / name)
-        summary["lessons"].append(
-            {
-                "id": path.stem,
-                "title": titles[path.stem],
-                "page": f"{path.stem}.html",
-                "figures": page.figures,
-                "explorers": page.explorers,
-                "quizzes": page.quizzes,
-            }
-        )
-    (out / "index.html").write_text(_index(summary, titles), encoding="utf-8")
+        explorers[path.stem] = page.explorers
+    (out / "index.html").write_text(_index(titles, explorers), encoding="utf-8")
     if GUIDE.exists():
-        (out / "teacher-guide.html").write_text(
-            _guide_page(stems, titles, set(stems)), encoding="utf-8"
-        )
-    summary["seconds"] = round(time.perf_counter() - started, 1)
-    (out / "site.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        guide = _guide_page(_nav(stems, titles, None), set(stems))
+        (out / "teacher-guide.html").write_text(guide, encoding="utf-8")
     teacher_kit.write_editions(out, teacher_out, [d for s in stems if (d := _lesson_data(s))])
-    return summary
+    return {"lessons": stems, "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _index(summary: dict[str, Any], titles: dict[str, str]) -> str:
+def _index(titles: dict[str, str], explorers: dict[str, list[tuple[str, int, int]]]) -> str:
+    """The course map (``tools/site/course-map.html``): a row per lesson."""
     rows = []
-    for lesson in summary["lessons"]:
-        data = _lesson_data(lesson["id"])
-        minutes = data.get("minutes")
-        explorers = "".join(
-            f"<li>{html.escape(e['title'])}"
-            + f" <span class='site-tag'>{e['live']} of {e['controls']} controls live</span>"
-            + "</li>"
-            for e in lesson["explorers"]
+    for stem, shown in explorers.items():
+        minutes = _lesson_data(stem).get("minutes")
+        tags = "".join(
+            f"<li>{html.escape(title)} <span class='site-tag'>{live} of {count} controls live"
+            "</span></li>"
+            for title, live, count in shown
         )
         rows.append(
-            f"<tr><td>{html.escape(lesson['id'].split('-')[0])}</td>"
-            f"<td><a href='{lesson['page']}'>{html.escape(titles[lesson['id']])}</a></td>"
+            f"<tr><td>{html.escape(stem.split('-')[0])}</td>"
+            f"<td><a href='{stem}.html'>{html.escape(titles[stem])}</a></td>"
             f"<td>{html.escape(str(minutes)) if minutes else ''}</td>"
-            f"<td><ul>{explorers}</ul></td>"
-            f"<td><a href='{teacher_kit.worksheet_name(lesson['id'])}'>worksheet</a></td></tr>"
+            f"<td><ul>{tags}</ul></td>"
+            f"<td><a href='{teacher_kit.worksheet_name(stem)}'>worksheet</a></td></tr>"
         )
-    stems = [lesson["id"] for lesson in summary["lessons"]]
-    body = (
-        "<h1>Stem cell transplantation and the immune system</h1>"
-        "<p>An interactive course on how stem cell transplantation treats immune system "
-        "disorders. This is its static copy: every lesson, executed, readable in any browser "
-        "without installing anything and without the internet. Start with lesson 00.</p>"
-        "<h2 id='course-map'>The course map</h2>"
-        "<table class='site-map'><thead><tr><th>#</th><th>Lesson</th><th>Minutes</th>"
-        f"<th>Explorers</th><th>To print</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p>Every explorer answers its controls here too; the tag says how many of them "
-        "the page holds (the others stay at their starting values: change them in the live "
-        "lesson). Each lesson's worksheet prints its guiding questions and quiz."
-        + teacher_kit.teacher_only(
-            " For teachers: the <a href='teacher-guide.html'>teacher guide</a>, with each "
-            "lesson's class plan and the worksheets' answer key."
-        )
-        + "</p>"
+    teacher = teacher_kit.teacher_only(
+        " For teachers: the <a href='teacher-guide.html'>teacher guide</a>, with each "
+        "lesson's class plan and the worksheets' answer key."
     )
-    return _page(
-        "Stem cell transplantation course",
-        body,
-        nav=_nav(stems, titles, None),
-        plots=False,
-    )
+    course_map = Template((SITE / "course-map.html").read_text(encoding="utf-8"))
+    body = course_map.substitute(rows="".join(rows), teacher=teacher)
+    nav = _nav(list(explorers), titles, None)
+    return _page("Stem cell transplantation course", body, nav)
 
 
 def main(argv: list[str] | None = None) -> int:

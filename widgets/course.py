@@ -33,11 +33,7 @@ __all__ = [
 ]
 
 STAGES = ("predict", "explore", "explain")
-STAGE_LABELS = {
-    "predict": "Predict",
-    "explore": "Explore",
-    "explain": "Explain",
-}
+STAGE_LABELS = {stage: stage.capitalize() for stage in STAGES}
 
 
 class HTMLBlock:
@@ -54,48 +50,41 @@ class HTMLBlock:
         return self.text
 
 
-def format_reference(key: str) -> tuple[str, str]:
-    """One bibliography entry as (HTML, plain text); ``ValueError`` for an unknown key."""
+def _entry(key: str) -> dict[str, Any]:
     entries = bibliography()
     if key not in entries:
         raise ValueError(f"citation key {key!r} is not in assets/bibliography.toml")
-    e = entries[key]
+    return entries[key]
+
+
+def format_reference(key: str) -> tuple[str, str]:
+    """One bibliography entry as (HTML, plain text); ``ValueError`` for an unknown key."""
+    e = _entry(key)
     where = f"{e['journal']} {e['year']}"
     if e.get("volume"):
         where += f";{e['volume']}"
     if e.get("pages"):
         where += f":{e['pages']}"
-    ids = []
-    if e.get("doi"):
-        ids.append(f"doi:{e['doi']}")
-    if e.get("pmid"):
-        ids.append(f"PMID {e['pmid']}")
-    text = f"{e['authors']} {e['title']}. {where}." + (f" {'; '.join(ids)}." if ids else "")
-    link_ids = []
+    ids, links = [], []
     if e.get("doi"):
         doi = html.escape(e["doi"])
-        link_ids.append(f"<a href='https://doi.org/{doi}' target='_blank'>doi:{doi}</a>")
+        ids.append(f"doi:{e['doi']}")
+        links.append(f"<a href='https://doi.org/{doi}' target='_blank'>doi:{doi}</a>")
     if e.get("pmid"):
-        link_ids.append(f"PMID {html.escape(str(e['pmid']))}")
+        ids.append(f"PMID {e['pmid']}")
+        links.append(html.escape(ids[-1]))
+    text = f"{e['authors']} {e['title']}. {where}." + (f" {'; '.join(ids)}." if ids else "")
     body = (
         f"{html.escape(e['authors'])} <i>{html.escape(e['title'])}</i>. "
-        f"{html.escape(where)}." + (f" {'; '.join(link_ids)}." if link_ids else "")
+        f"{html.escape(where)}." + (f" {'; '.join(links)}." if links else "")
     )
     return body, text
 
 
 def short_citation(key: str) -> str:
     """'Champlin 2000' for a bibliography key: first author's surname and the year."""
-    entries = bibliography()
-    if key not in entries:
-        raise ValueError(f"citation key {key!r} is not in assets/bibliography.toml")
-    surname = entries[key]["authors"].split(",")[0].rsplit(" ", 1)[0]
-    return f"{surname} {entries[key]['year']}"
-
-
-def glossary_anchor(term_id: str) -> str:
-    """The HTML id of a glossary entry (lesson 00 holds the whole glossary)."""
-    return f"glossary-{term_id}"
+    entry = _entry(key)
+    return f"{entry['authors'].split(',')[0].rsplit(' ', 1)[0]} {entry['year']}"
 
 
 def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False) -> HTMLBlock:
@@ -113,13 +102,11 @@ def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False
     if unknown:
         raise ValueError(f"glossary terms not in assets/glossary.toml: {', '.join(unknown)}")
     ids.sort(key=lambda t: entries[t]["term"].lower())
-    rows, lines = [], []
+    rows = []
     for term_id in ids:
-        entry = entries[term_id]
-        name = html.escape(entry["term"])
-        definition = html.escape(entry["definition"])
+        name, definition = (html.escape(entries[term_id][k]) for k in ("term", "definition"))
         # the id is checked when the glossary is read (widgets.ui.assets); escaped all the same
-        anchor = html.escape(glossary_anchor(term_id))
+        anchor = html.escape(f"glossary-{term_id}")
         if folds:
             rows.append(
                 f"<details class='course-term' id='{anchor}'><summary><b>{name}</b></summary>"
@@ -131,7 +118,6 @@ def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False
                 f"padding:4px 12px 4px 0'>{name}</th><td style='text-align:left;"
                 f"vertical-align:top;padding:4px 0'>{definition}</td></tr>"
             )
-        lines.append(f"{entry['term']}: {entry['definition']}")
     if folds:
         body = f"<div class='course-key-terms'>{''.join(rows)}</div>"
     else:
@@ -139,6 +125,7 @@ def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False
             "<table class='course-glossary'><thead><tr><th scope='col'>Term</th>"
             f"<th scope='col'>What it means</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
+    lines = [f"{entries[t]['term']}: {entries[t]['definition']}" for t in ids]
     return HTMLBlock(body, "\n".join(lines))
 
 
@@ -186,16 +173,17 @@ class Lesson:
         return widget
 
     def quiz(self) -> AnswersWidget:
-        """The lesson's self-check quiz (the notebook's own heading names it, so no title),
-        with the button that downloads the learner's record of the whole lesson."""
+        """The lesson's self-check quiz, drawn and graded in the page (``answers.js``; no
+        title: the notebook's own heading names it), with the button that downloads the
+        learner's record of the whole lesson."""
+        for question in self.data["quiz"]:
+            validate_question(question)
         questions = [
             {"id": g["id"], "label": STAGE_LABELS[g["stage"]], "question": g["question"]}
             for g in self.guiding_questions()
         ]
         spec = {"lesson": self.id, "kind": "quiz", "title": "", "items": self.data["quiz"]}
         spec["record"] = {"title": self.title, "questions": questions}
-        for question in self.data["quiz"]:
-            validate_question(question)
         return AnswersWidget(self.store, spec=spec)
 
     def references(self) -> HTMLBlock:

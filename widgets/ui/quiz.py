@@ -14,7 +14,6 @@ from typing import Any
 
 __all__ = [
     "Feedback",
-    "choice_index",
     "feedback",
     "grade",
     "plausible_range",
@@ -54,10 +53,9 @@ def validate_question(question: Mapping[str, Any]) -> None:
                     f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
                     f"digits and hyphens; got {c['id']!r}"
                 )
-            if not str(c.get("text", "")).strip():
-                raise ValueError(f"quiz question {qid}: choice {number} has no text")
-            if not str(c.get("feedback", "")).strip():
-                raise ValueError(f"quiz question {qid}: choice {number} has no feedback")
+            for field in ("text", "feedback"):
+                if not str(c.get(field, "")).strip():
+                    raise ValueError(f"quiz question {qid}: choice {number} has no {field}")
     elif kind == "numeric":
         for field in ("answer", "tolerance"):
             value = question.get(field)
@@ -90,11 +88,9 @@ def read_number(text: str, unit: str = "") -> float:
     1500.5. Spaces between digit groups are ignored; a typographic minus is a minus.
     ``ValueError`` if the text is not a number.
     """
-    cleaned = _without_unit(str(text), unit)
-    cleaned = _SPACES.sub("", cleaned).replace("\u2212", "-")
-    sign = ""
-    if cleaned[:1] in "+-" and cleaned:
-        sign, cleaned = cleaned[0], cleaned[1:]
+    cleaned = _SPACES.sub("", _without_unit(str(text), unit)).replace("\u2212", "-")
+    sign = cleaned[0] if cleaned[:1] in ("+", "-") else ""
+    cleaned = cleaned[len(sign) :]
     if "," in cleaned:
         if _THOUSANDS.fullmatch(cleaned):
             cleaned = cleaned.replace(",", "")
@@ -124,24 +120,17 @@ def _without_unit(text: str, unit: str) -> str:
     return stripped
 
 
-def choice_index(question: Mapping[str, Any], choice_id: str) -> int:
-    """The position of the choice whose ``id`` is ``choice_id``; ``ValueError`` if none."""
-    ids = [c.get("id") for c in question["choices"]]
-    if choice_id not in ids:
-        listed = ", ".join(str(i) for i in ids if i)
-        raise ValueError(f"answer must be a choice id among {listed}; got {choice_id!r}")
-    return ids.index(choice_id)
-
-
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     """The feedback for ``answer`` (a choice's index or id, or a number) to ``question``."""
     if question["kind"] == "choice":
         choices = question["choices"]
         if isinstance(answer, str) and any("id" in c for c in choices):
-            answer = choice_index(question, answer)
-        if isinstance(answer, bool) or not isinstance(answer, int):
-            raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
-        if not 0 <= answer < len(choices):
+            ids = [c.get("id") for c in choices]
+            if answer not in ids:
+                listed = ", ".join(str(i) for i in ids if i)
+                raise ValueError(f"answer must be a choice id among {listed}; got {answer!r}")
+            answer = ids.index(answer)
+        if type(answer) is not int or not 0 <= answer < len(choices):
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         chosen = choices[answer]
         return Feedback(bool(chosen.get("correct")), chosen["feedback"], chosen.get("id"))
