@@ -16,7 +16,7 @@ from widgets import course, risks, science
 from widgets.science import aplastic
 from widgets.ui.assets import bibliography, glossary, lesson_data
 from widgets.ui.explorer import explorers_for
-from widgets.ui.quiz import grade, validate_question
+from widgets.ui.quiz import feedback, grade, validate_question
 
 LESSON = "04-risks"
 EXPLORERS = [
@@ -257,11 +257,11 @@ def test_numeric_answers_are_what_the_explorers_show(question_id):
     assert grade(question, shown).correct
 
 
-def test_the_quiz_widget_answers_like_a_learner():
+def test_the_quiz_answers_a_learner_as_typed():
     quiz = course.Lesson(LESSON).quiz()
-    number = next(i for i, q in enumerate(quiz.questions, 1) if q["id"] == "q-grade-rash")
-    assert "Right." in quiz.answer(number, "2")
-    assert "Not quite." in quiz.answer(number, "3")
+    question = next(q for q in quiz.spec["items"] if q["id"] == "q-grade-rash")
+    assert "Right." in feedback(question, "2")
+    assert "Not quite." in feedback(question, "3")
 
 
 # --- the notebook --------------------------------------------------------------------
