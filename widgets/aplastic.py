@@ -34,6 +34,13 @@ COUNT = "×10⁹/L"
 # -- 1. severity -------------------------------------------------------------------------
 
 
+def _away_from_threshold(x):
+    """Where a value's words go: away from the dashed 100 % line, inside the log axis (1-2000)."""
+    if x >= 100:
+        return "middle right" if x < 400 else "middle left"
+    return "middle left" if x >= 3.5 else "middle right"
+
+
 @register
 class SeverityExplorer(Explorer):
     """Set a patient's marrow and blood counts: see which criteria are met and the severity."""
@@ -92,7 +99,7 @@ class SeverityExplorer(Explorer):
                     "line": {"width": 2, "color": theme.PALETTE[0]},
                 },
                 texts,
-                textposition=["middle left" if x > 60 else "middle right" for x in xs],
+                textposition=[_away_from_threshold(x) for x in xs],
                 showlegend=False,  # each marker says met or not: one swatch would not do
             ),
         ]
