@@ -53,7 +53,7 @@ ISSUE_ID = "zz'><img src=x onerror=alert(1)><i x='"
 
 #: Fields that are names (ids and references to them) or fixed formats: refused, not shown.
 NAME_FIELDS = {"id", "section", "stage", "kind", "parent", "doi", "pmid"}
-NAME_LISTS = {"references", "glossary", "lessons"}
+NAME_LISTS = {"references", "glossary", "lessons", "sources"}
 #: Tables whose keys are names (glossary ids, citation keys, family-tree cells).
 KEYED_FILES = {"glossary.toml", "bibliography.toml", "lineage.toml"}
 

@@ -47,9 +47,7 @@ class SeverityExplorer(Explorer):
 
     explorer_id = "aplastic.severity"
     lesson = LESSON
-    title = "How severe is the aplastic anaemia?"
     main_control = "neutrophils"
-    sources = ("camitta1975", "camitta1976", "killick2016", "kulasekararaj2024", "bmjbp_aplastic")
     controls = (
         Slider("cellularity_pct", "Marrow cellularity", "% of marrow space", 0, 100, 1, 10),
         Slider("neutrophils", "Neutrophils", COUNT, 0, 5, 0.05, 0.3),
@@ -161,19 +159,7 @@ class EngraftmentExplorer(Explorer):
 
     explorer_id = "aplastic.engraftment"
     lesson = LESSON
-    title = "Engraftment: the new marrow starts to work"
     main_control = "dose"
-    sources = (
-        "champlin2000",
-        "barker2005",
-        "symons2020",
-        "kharfandabaja2021",
-        "bittencourt2002",
-        "lickliter2000",
-        "majhail2008",
-        "pulsipher2009",
-        "brunstein2010",
-    )
     controls = (
         GRAFT_MENU,
         Slider(
@@ -292,8 +278,6 @@ class DonorExplorer(Explorer):
 
     explorer_id = "aplastic.donor"
     lesson = LESSON
-    title = "Finding a donor"
-    sources = ("gragert2014",)
     controls = (Slider("n_siblings", "Brothers and sisters", "full siblings", 0, 10, 1, 2),)
 
     def compute(self, *, n_siblings):

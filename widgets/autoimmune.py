@@ -74,8 +74,6 @@ class ResetExplorer(Explorer):
 
     explorer_id = "autoimmune.reset"
     lesson = LESSON
-    title = "The reset: 36 months after the transplant (teaching model)"
-    sources = ("burt2019", "dumontgirard1998", "muraro2005", "abrahamsson2013")
     controls = (
         Slider("intensity_pct", "Memory cells destroyed", "%", 50, 99.5, 0.5, 95, "assumed"),
         Slider("age_years", "Patient's age", "years", 18, 65, 1, 36),
@@ -162,9 +160,7 @@ class TrialsExplorer(Explorer):
 
     explorer_id = "autoimmune.trials"
     lesson = LESSON
-    title = "What the trials found, and how sure we can be"
     main_control = "patients"
-    sources = ("burt2019", "vanlaar2014", "burt2006")
     controls = (
         Menu("result", "Result", _RESULTS, "mist_progression", buttons=True),
         Slider("patients", "Patients per arm", "patients", 10, 1000, 5, 55),
@@ -226,8 +222,6 @@ class EarlyRiskExplorer(Explorer):
 
     explorer_id = "autoimmune.early_risk"
     lesson = LESSON
-    title = "Early risk, later benefit: systemic sclerosis (teaching model from ASTIS)"
-    sources = ("vanlaar2014", "spierings2022")
     controls = (
         Slider("horizon_months", "Follow-up", "months", 6, 120, 6, 72),
         Menu("outcome", "Counting", _COUNTING, "event_free", buttons=True),

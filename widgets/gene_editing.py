@@ -96,8 +96,6 @@ class EditedAllelesExplorer(Explorer):
 
     explorer_id = "gene_editing.alleles"
     lesson = LESSON
-    title = "Edited alleles: how many cells carry 0, 1 or 2 edited copies?"
-    sources = ("frangoul2021", "newby2021")
     controls = (Slider("alleles_edited_percent", "Alleles edited", "%", 0, 100, 1, 80),)
 
     def compute(self, *, alleles_edited_percent):
@@ -143,8 +141,6 @@ class RedCellChimerismExplorer(Explorer):
 
     explorer_id = "gene_editing.red_cells"
     lesson = LESSON
-    title = "How many corrected cells are enough?"
-    sources = ("fitzhugh2017", "magnani2020", "franco1998", "franco2012")
     controls = (
         Slider("myeloid_chimerism_percent", "Corrected or donor myeloid cells", "%", 0, 100, 1, 20),
         _lifespan("healthy_rbc_lifespan_days", "Healthy red-cell lifespan", 20, 140, _HEALTHY_DAYS),
@@ -205,9 +201,7 @@ class SelectiveAdvantageExplorer(Explorer):
 
     explorer_id = "gene_editing.advantage"
     lesson = LESSON
-    title = "Selective advantage: why a few corrected cells can be enough in SCID"
     main_control = "advantage_percent_per_month"
-    sources = ("aiuti2002",)
     controls = (
         Slider("corrected_percent", "Corrected at infusion", "%", 0, 100, 1, 5),
         Slider("advantage_percent_per_month", "Lymphocyte growth advantage", *_ADVANTAGE),

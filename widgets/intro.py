@@ -63,7 +63,6 @@ class LineageExplorer(Explorer):
 
     explorer_id = "intro.lineage"
     lesson = LESSON
-    title = "The blood cell family tree"
     controls = (
         Menu("cell", "Cell", [(c["name"], key) for key, c in _lineage().items()], "neutrophil"),
     )
@@ -123,9 +122,7 @@ class JourneyExplorer(Explorer):
 
     explorer_id = "intro.journey"
     lesson = LESSON
-    title = "The transplant journey after day 0"
     main_control = "day"
-    sources = ("champlin2000", "barker2005", "symons2020", "tomblyn2009")
     controls = (
         GRAFT_MENU,
         # The chart's day axis is logarithmic: the slider too (every day of the first month).
@@ -222,8 +219,6 @@ class TransplantChoiceExplorer(Explorer):
 
     explorer_id = "intro.transplant_choice"
     lesson = LESSON
-    title = "Autologous or allogeneic?"
-    sources = ("kanfar2018",)
     controls = (
         _yes_no("disease_in_stem_cells", "Disease in the stem cells?", False),
         _yes_no("own_cells_healthy", "Own stem cells collectable & healthy?", True),

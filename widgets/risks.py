@@ -74,9 +74,7 @@ class GvhdStagingExplorer(Explorer):
 
     explorer_id = "risks.gvhd_staging"
     lesson = LESSON
-    title = "Acute GVHD: organ stages and overall grade (MAGIC)"
     main_control = "rash_bsa_pct"
-    sources = ("harris2016",)
     controls = (
         Slider("rash_bsa_pct", "Skin rash", "% of body surface", 0, 100, 1, 30),
         Slider("bullae_desquamation_pct", "Blisters or peeling", "% of body surface", 0, 100, 1, 0),
@@ -163,16 +161,7 @@ class InfectionTimelineExplorer(Explorer):
 
     explorer_id = "risks.infection_timeline"
     lesson = LESSON
-    title = "Infection risk in the first year after an allogeneic transplant"
     main_control = "dose_pct"
-    sources = (
-        "tomblyn2009",
-        "champlin2000",
-        "barker2005",
-        "symons2020",
-        "kharfandabaja2021",
-        "marty2017",
-    )
     controls = (
         GRAFT_MENU,
         Slider("dose_pct", "CD34+ cell dose", "% of typical dose", 25, 250, 5, 100),
@@ -310,9 +299,7 @@ class EbmtScoreExplorer(Explorer):
 
     explorer_id = "risks.ebmt_score"
     lesson = LESSON
-    title = "EBMT risk score and the outcomes published for each score"
     main_control = "age"
-    sources = ("gratwohl1998", "gratwohl2009")
     controls = (
         Slider("age", "Patient's age", "years", 1, 75, 1, 35),
         Menu("disease_stage", "Disease stage", _STAGES, "early", buttons=True),
@@ -449,9 +436,7 @@ class FitnessExplorer(Explorer):
 
     explorer_id = "risks.fitness"
     lesson = LESSON
-    title = "Fitness for a transplant: HCT-CI and Karnofsky scale"
     main_control = "karnofsky"
-    sources = ("sorror2005", "sorror2014", "peus2013")
     controls = (
         Slider("karnofsky", "Karnofsky performance status", "%", 10, 100, 10, 90),
         Slider("age", "Patient's age", "years", 1, 75, 1, 45),

@@ -204,6 +204,8 @@ _SCHEMAS: dict[str, Any] = {
         "explorers": {
             "*key": "explorer id",
             "*": {
+                "title": "text",
+                "sources": ["name"],
                 "caption": "text",
                 "about": "text",
                 "scenarios": [{"name": "text", "values": {"*": "setting"}}],

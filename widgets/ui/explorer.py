@@ -9,8 +9,8 @@ says what the figure shows. It is declared, not assembled:
 * ``draw(state)``: the whole figure for that state, as plotly JSON (a dict), its
   traces named: the same function draws the first figure and every later one;
 * ``describe(state)``: the sentence under the figure;
-* scenarios (named real cases), the caption and the "About this model" text come
-  from the lesson's TOML in ``assets/lessons/``, where teachers edit content.
+* the title, sources, scenarios (named real cases), caption and "About this model" text
+  come from the lesson's TOML in ``assets/lessons/``, where teachers edit content.
 
 The page (``explorer.js``) draws the controls, the figure and the sentence. For the
 values the controls hold, the kernel sends it a table of the figure at every setting
@@ -118,19 +118,23 @@ class ExplorerWidget(anywidget.AnyWidget):
 
 
 class _LessonText:
-    """A text of the explorer's entry in its lesson's TOML (``[explorers."<id>"]``): required."""
+    """A field of the explorer's entry in its lesson's TOML (``[explorers."<id>"]``), required
+    unless it has a ``default``."""
+
+    def __init__(self, default: Any = None) -> None:
+        self.default = default
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, cls: type[Explorer]) -> str:
-        text = cls.content().get(self.name)
-        if not text:
+    def __get__(self, obj: Any, cls: type[Explorer]) -> Any:
+        value = cls.content().get(self.name, self.default)
+        if not value and self.default is None:
             raise LookupError(
                 f'assets/lessons/{cls.lesson}.toml: [explorers."{cls.explorer_id}"]'
                 f" needs a {self.name}"
             )
-        return text
+        return tuple(value) if isinstance(value, list) else value
 
 
 class Explorer:
@@ -138,17 +142,17 @@ class Explorer:
 
     explorer_id: ClassVar[str]
     lesson: ClassVar[str]
-    title: ClassVar[str]
     #: The controls, in the order they are shown.
     controls: ClassVar[tuple[Control, ...]] = ()
     #: The control a learner changes most (the first control when not named).
     main_control: ClassVar[str] = ""
-    #: Under the sentence, at most 60 words (say "teaching model" where it is one), and the
-    #: model's parameters and assumptions (a closed fold "About this model"): the lesson's TOML.
+    #: From the lesson's TOML: the figure's title; under the sentence, at most 60 words (say
+    #: "teaching model" where it is one), and the model's parameters and assumptions (a closed
+    #: fold "About this model"); the bibliography keys of the published values it shows.
+    title = _LessonText()
     caption = _LessonText()
     about = _LessonText()
-    #: Bibliography keys of the published values this explorer shows.
-    sources: ClassVar[tuple[str, ...]] = ()
+    sources = _LessonText(default=())
 
     def __init__(self, **values: Any) -> None:
         self.controls_by_name: dict[str, Control] = {c.name: c for c in self.controls}
@@ -190,7 +194,7 @@ class Explorer:
     # -- content ---------------------------------------------------------------------
     @classmethod
     def content(cls) -> dict[str, Any]:
-        """The explorer's part of its lesson's TOML: caption, about, scenarios."""
+        """The explorer's part of its lesson's TOML: title, caption, about, sources, scenarios."""
         return lesson_data(cls.lesson).get("explorers", {}).get(cls.explorer_id, {})
 
     def _spec(self, content: Mapping[str, Any]) -> dict[str, Any]:
