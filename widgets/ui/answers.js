@@ -11,10 +11,9 @@ let uid = 0;
 
 // -- numbers as a learner types them, exactly as widgets/ui/quiz.py reads them ------------
 const SPACES = /[\s\u00a0\u202f\u2009']/g;
-const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d*)?$/;
-const DECIMAL_COMMA = /^\d*,\d+$/;
-const DOTS_AND_COMMA = /^\d{1,3}(\.\d{3})+,\d+$/;
-const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+const DECIMAL_COMMA = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const g = (x) => String(Number(x.toPrecision(6)));
 
 // The number typed, without the question's unit (any case, singular or plural); NaN if none.
@@ -23,15 +22,11 @@ export function readNumber(text, unit = "") {
   const wanted = unit.trim().toLowerCase();
   const stem = wanted.replace(/s+$/, "");
   const forms = [wanted, stem, stem + "s"].filter(Boolean).sort((a, b) => b.length - a.length);
-  const form = forms.find((f) => typed.toLowerCase().endsWith(f));
-  const number = form ? typed.slice(0, -form.length) : typed;
-  let cleaned = number.replace(SPACES, "").replace(/\u2212/g, "-");
-  let sign = "";
-  if (cleaned && "+-".includes(cleaned[0])) [sign, cleaned] = [cleaned[0], cleaned.slice(1)];
+  const form = forms.find((f) => typed.toLowerCase().endsWith(f)) || "";
+  let cleaned = typed.slice(0, typed.length - form.length).replace(SPACES, "").replace(/\u2212/g, "-");
   if (THOUSANDS.test(cleaned)) cleaned = cleaned.replace(/,/g, "");
-  else if (DOTS_AND_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
-  else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(",", ".");
-  return DECIMAL.test(cleaned) ? Number(sign + cleaned) : NaN;
+  else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
+  return DECIMAL.test(cleaned) ? Number(cleaned) : NaN;
 }
 
 // What the page says to an answer: {right: true, false or null (refused), text}; null for none.
