@@ -31,7 +31,6 @@ export function readNumber(text, unit = "") {
 
 // What the page says to an answer: {right: true, false or null (refused), text}; null for none.
 export function grade(q, answer) {
-  if (!answer) return null;
   if (q.kind === "choice") {
     const chosen = q.choices.find((c, i) => (c.id ?? String(i)) === answer.choice);
     return chosen ? { right: !!chosen.correct, text: chosen.feedback } : null;
@@ -226,9 +225,7 @@ function render({ model, el: root }) {
 
   const widget = el("div", { class: `course-answers ${quiz ? "course-quiz" : "course-questions"}` });
   if (spec.title) widget.append(el(quiz ? "h3" : "p", { class: "ca-title" }, el("b", {}, spec.title)));
-  const list = el("ol");
-  for (const q of spec.items) list.append(quiz ? question(q) : written(q));
-  widget.append(list, problem);
+  widget.append(el("ol", {}, ...spec.items.map((q) => (quiz ? question(q) : written(q)))), problem);
   if (quiz && spec.record) {
     const name = el("input", { type: "text", class: "ca-name", autocomplete: "name" });
     name.addEventListener("change", () => answer("learner", { text: name.value }));
