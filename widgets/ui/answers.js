@@ -165,14 +165,14 @@ function render({ model, el: root }) {
     });
     box.addEventListener("change", write);
     const shown = el("details", { class: "ca-model", hidden: "" }, el("summary", {}, "Compare with a model answer"), el("p", {}, q.model_answer));
-    drawn[q.id] = { box, model: shown };
+    drawn[q.id] = { box, field: "text", model: shown };
     return el("li", { class: "ca-item", "data-question": q.id }, el("p", { id }, el("b", {}, `${q.label}. `), q.question), box, shown);
   };
 
   const question = (q) => {
     const id = `ca-${++uid}`;
     const feedback = el("p", { class: "quiz-feedback", role: "status", "aria-live": "polite" });
-    let row;
+    let row, box;
     if (q.kind === "choice") {
       row = el("div", { class: "quiz-input", role: "radiogroup", "aria-labelledby": id });
       q.choices.forEach((c, i) => {
@@ -181,14 +181,14 @@ function render({ model, el: root }) {
         row.append(el("label", { class: "ca-choice" }, input, ` ${c.text}`));
       });
     } else {
-      const input = el("input", { type: "text", inputmode: "decimal", placeholder: "type a number" });
+      box = el("input", { type: "text", inputmode: "decimal", placeholder: "type a number" });
       const check = el("button", { type: "button" }, "Check");
-      const send = () => answer(q.id, { typed: input.value });
+      const send = () => answer(q.id, { typed: box.value });
       check.addEventListener("click", send);
-      input.addEventListener("keydown", (e) => e.key === "Enter" && send());
-      row = el("div", { class: "quiz-input" }, el("label", {}, `Answer (${q.unit}) `, input), check);
+      box.addEventListener("keydown", (e) => e.key === "Enter" && send());
+      row = el("div", { class: "quiz-input" }, el("label", {}, `Answer (${q.unit}) `, box), check);
     }
-    drawn[q.id] = { row, feedback, q };
+    drawn[q.id] = { row, box, field: "typed", feedback, q };
     return el("li", { class: "course-quiz-question", "data-question": q.id }, el("p", { id }, q.question), row, feedback);
   };
 
@@ -204,15 +204,12 @@ function render({ model, el: root }) {
 
   const show = () => {
     const answers = model.get("answers") || {};
-    for (const [id, { box, model: shown, row, feedback, q }] of Object.entries(drawn)) {
+    for (const [id, { box, field, model: shown, row, feedback, q }] of Object.entries(drawn)) {
       const a = answers[id] || {};
-      if (box && document.activeElement !== box && a.text !== undefined) box.value = a.text;
+      if (box && document.activeElement !== box && a[field] !== undefined) box.value = a[field];
       if (shown) shown.hidden = !(reveal === "show" || (reveal === "after" && (a.text || "").trim()));
       if (!row) continue;
-      for (const input of row.querySelectorAll("input")) {
-        if (input.type === "radio") input.checked = input.value === a.choice;
-        else if (a.typed !== undefined && document.activeElement !== input) input.value = a.typed;
-      }
+      for (const radio of row.querySelectorAll("input[type=radio]")) radio.checked = radio.value === a.choice;
       const verdict = grade(q, a);
       feedback.textContent = verdict ? said(verdict) : "";
       feedback.className = `quiz-feedback ${verdict ? (verdict.right ? "right" : "wrong") : ""}`;
@@ -231,7 +228,7 @@ function render({ model, el: root }) {
     name.addEventListener("change", () => answer("learner", { text: name.value }));
     const button = el("button", { type: "button", class: "ca-download" }, "Download my answers");
     button.addEventListener("click", download);
-    drawn.learner = { box: name };
+    drawn.learner = { box: name, field: "text" };
     widget.append(el("div", { class: "ca-record" }, el("label", {}, "Your name ", name), button, status));
   }
   root.append(widget);
