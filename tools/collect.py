@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from widgets.ui.answers import FORMAT  # noqa: E402
 from widgets.ui.assets import lesson_data, lesson_ids  # noqa: E402
-from widgets.ui.quiz import grade, read_answer  # noqa: E402
+from widgets.ui.quiz import grade  # noqa: E402
 
 EMBEDDED = re.compile(
     r"<script type=\"application/json\" id=\"stemcell-course-answers\">(.*?)</script>", re.S
@@ -72,8 +72,7 @@ def mark(question: dict[str, Any], answer: Any) -> tuple[str, bool | None]:
     if given is None or str(given).strip() == "":
         return "", None
     try:
-        value = str(given) if question["kind"] == "choice" else read_answer(question, str(given))
-        return str(given), grade(question, value).correct
+        return str(given), grade(question, str(given)).correct
     except ValueError:
         return str(given), False
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .ui.answers import AnswerStore, AnswersWidget, model_answers
-from .ui.assets import bibliography, glossary, lesson_data
+from .ui.assets import STAGES, bibliography, glossary, lesson_data
 from .ui.quiz import validate_question
 
 __all__ = [
@@ -31,9 +31,6 @@ __all__ = [
     "model_answers",
     "short_citation",
 ]
-
-STAGES = ("predict", "explore", "explain")
-STAGE_LABELS = {stage: stage.capitalize() for stage in STAGES}
 
 
 class HTMLBlock:
@@ -61,10 +58,8 @@ def format_reference(key: str) -> tuple[str, str]:
     """One bibliography entry as (HTML, plain text); ``ValueError`` for an unknown key."""
     e = _entry(key)
     where = f"{e['journal']} {e['year']}"
-    if e.get("volume"):
-        where += f";{e['volume']}"
-    if e.get("pages"):
-        where += f":{e['pages']}"
+    where += f";{e['volume']}" if e.get("volume") else ""
+    where += f":{e['pages']}" if e.get("pages") else ""
     ids, links = [], []
     if e.get("doi"):
         doi = html.escape(e["doi"])
@@ -87,46 +82,40 @@ def short_citation(key: str) -> str:
     return f"{entry['authors'].split(',')[0].rsplit(' ', 1)[0]} {entry['year']}"
 
 
-def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False) -> HTMLBlock:
-    """Glossary entries (all of them when ``term_ids`` is None), alphabetical.
+#: The glossary's two looks by ``folds`` (the whole, a term); inline styles, as a notebook's
+#: output has no style sheet of the course.
+GLOSSARY_LOOKS = {
+    False: (
+        "<table class='course-glossary'><thead><tr><th scope='col'>Term</th>"
+        "<th scope='col'>What it means</th></tr></thead><tbody>{}</tbody></table>",
+        "<tr id='{}'><th scope='row' style='text-align:left;vertical-align:top;"
+        "padding:4px 12px 4px 0'>{}</th><td style='text-align:left;vertical-align:top;"
+        "padding:4px 0'>{}</td></tr>",
+    ),
+    True: (
+        "<div class='course-key-terms'>{}</div>",
+        "<details class='course-term' id='{}'><summary><b>{}</b></summary>"
+        "<p style='margin:2px 0 8px 1.2em'>{}</p></details>",
+    ),
+}
 
-    As a table (``folds=False``): one row per term, the term and its definition side
-    by side, so a term that wraps onto two lines can never push a definition beside the
-    next term (as JupyterLab's styling of ``<dl>`` does). As folds (``folds=True``, a
-    lesson's key terms): each term is a ``<details>`` that opens in place, by mouse or
-    keyboard, with no link to follow and no other notebook or kernel to open.
-    """
+
+def glossary_block(term_ids: Iterable[str] | None = None, *, folds: bool = False) -> HTMLBlock:
+    """Glossary entries (all of them when ``term_ids`` is None), alphabetical: a table, each
+    term beside its definition, so a term that wraps can never push a definition beside the
+    next term (as JupyterLab's styling of ``<dl>`` does); or as folds (a lesson's key terms),
+    each term a ``<details>`` that opens in place, with no link or other notebook to open."""
     entries = glossary()
     ids = list(entries) if term_ids is None else list(term_ids)
     unknown = [t for t in ids if t not in entries]
     if unknown:
         raise ValueError(f"glossary terms not in assets/glossary.toml: {', '.join(unknown)}")
     ids.sort(key=lambda t: entries[t]["term"].lower())
-    rows = []
-    for term_id in ids:
-        name, definition = (html.escape(entries[term_id][k]) for k in ("term", "definition"))
-        # the id is checked when the glossary is read (widgets.ui.assets); escaped all the same
-        anchor = html.escape(f"glossary-{term_id}")
-        if folds:
-            rows.append(
-                f"<details class='course-term' id='{anchor}'><summary><b>{name}</b></summary>"
-                f"<p style='margin:2px 0 8px 1.2em'>{definition}</p></details>"
-            )
-        else:
-            rows.append(
-                f"<tr id='{anchor}'><th scope='row' style='text-align:left;vertical-align:top;"
-                f"padding:4px 12px 4px 0'>{name}</th><td style='text-align:left;"
-                f"vertical-align:top;padding:4px 0'>{definition}</td></tr>"
-            )
-    if folds:
-        body = f"<div class='course-key-terms'>{''.join(rows)}</div>"
-    else:
-        body = (
-            "<table class='course-glossary'><thead><tr><th scope='col'>Term</th>"
-            f"<th scope='col'>What it means</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-    lines = [f"{entries[t]['term']}: {entries[t]['definition']}" for t in ids]
-    return HTMLBlock(body, "\n".join(lines))
+    # the ids are checked when the glossary is read (widgets.ui.assets); escaped all the same
+    terms = [(f"glossary-{t}", entries[t]["term"], entries[t]["definition"]) for t in ids]
+    whole, term = GLOSSARY_LOOKS[folds]
+    body = whole.format("".join(term.format(*map(html.escape, t)) for t in terms))
+    return HTMLBlock(body, "\n".join(f"{name}: {definition}" for _, name, definition in terms))
 
 
 class Lesson:
@@ -137,10 +126,6 @@ class Lesson:
         self.data: dict[str, Any] = lesson_data(lesson_id)
         #: The learner's answers to this lesson (``answers/<lesson>.json``; widgets.ui.answers).
         self.store = AnswerStore(lesson_id)
-
-    @property
-    def title(self) -> str:
-        return self.data["title"]
 
     def guiding_questions(self, section: str | None = None) -> list[dict[str, Any]]:
         """The guiding questions of one section (or all), in predict-explore-explain order."""
@@ -159,11 +144,10 @@ class Lesson:
         ``lesson.questions("journey", "explore explain")``.
         """
         wanted = stages.split()
-        unknown = [s for s in wanted if s not in STAGES]
-        if unknown:
+        if not set(wanted) <= set(STAGES):
             raise ValueError(f"stages must be among {', '.join(STAGES)}; got {stages!r}")
         items = [
-            {**g, "label": STAGE_LABELS[g["stage"]]}
+            {**g, "label": g["stage"].capitalize()}
             for g in self.guiding_questions(section)
             if g["stage"] in wanted
         ]
@@ -179,11 +163,11 @@ class Lesson:
         for question in self.data["quiz"]:
             validate_question(question)
         questions = [
-            {"id": g["id"], "label": STAGE_LABELS[g["stage"]], "question": g["question"]}
+            {"id": g["id"], "label": g["stage"].capitalize(), "question": g["question"]}
             for g in self.guiding_questions()
         ]
         spec = {"lesson": self.id, "kind": "quiz", "title": "", "items": self.data["quiz"]}
-        spec["record"] = {"title": self.title, "questions": questions}
+        spec["record"] = {"title": self.data["title"], "questions": questions}
         return AnswersWidget(self.store, spec=spec)
 
     def references(self) -> HTMLBlock:

@@ -11,10 +11,9 @@ let uid = 0;
 
 // -- numbers as a learner types them, exactly as widgets/ui/quiz.py reads them ------------
 const SPACES = /[\s\u00a0\u202f\u2009']/g;
-const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d*)?$/;
-const DECIMAL_COMMA = /^\d*,\d+$/;
-const DOTS_AND_COMMA = /^\d{1,3}(\.\d{3})+,\d+$/;
-const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+const DECIMAL_COMMA = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const g = (x) => String(Number(x.toPrecision(6)));
 
 // The number typed, without the question's unit (any case, singular or plural); NaN if none.
@@ -23,20 +22,15 @@ export function readNumber(text, unit = "") {
   const wanted = unit.trim().toLowerCase();
   const stem = wanted.replace(/s+$/, "");
   const forms = [wanted, stem, stem + "s"].filter(Boolean).sort((a, b) => b.length - a.length);
-  const form = forms.find((f) => typed.toLowerCase().endsWith(f));
-  const number = form ? typed.slice(0, -form.length) : typed;
-  let cleaned = number.replace(SPACES, "").replace(/\u2212/g, "-");
-  let sign = "";
-  if (cleaned && "+-".includes(cleaned[0])) [sign, cleaned] = [cleaned[0], cleaned.slice(1)];
+  const form = forms.find((f) => typed.toLowerCase().endsWith(f)) || "";
+  let cleaned = typed.slice(0, typed.length - form.length).replace(SPACES, "").replace(/\u2212/g, "-");
   if (THOUSANDS.test(cleaned)) cleaned = cleaned.replace(/,/g, "");
-  else if (DOTS_AND_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
-  else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(",", ".");
-  return DECIMAL.test(cleaned) ? Number(sign + cleaned) : NaN;
+  else if (DECIMAL_COMMA.test(cleaned)) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
+  return DECIMAL.test(cleaned) ? Number(cleaned) : NaN;
 }
 
 // What the page says to an answer: {right: true, false or null (refused), text}; null for none.
 export function grade(q, answer) {
-  if (!answer) return null;
   if (q.kind === "choice") {
     const chosen = q.choices.find((c, i) => (c.id ?? String(i)) === answer.choice);
     return chosen ? { right: !!chosen.correct, text: chosen.feedback } : null;
@@ -171,14 +165,14 @@ function render({ model, el: root }) {
     });
     box.addEventListener("change", write);
     const shown = el("details", { class: "ca-model", hidden: "" }, el("summary", {}, "Compare with a model answer"), el("p", {}, q.model_answer));
-    drawn[q.id] = { box, model: shown };
+    drawn[q.id] = { box, field: "text", model: shown };
     return el("li", { class: "ca-item", "data-question": q.id }, el("p", { id }, el("b", {}, `${q.label}. `), q.question), box, shown);
   };
 
   const question = (q) => {
     const id = `ca-${++uid}`;
     const feedback = el("p", { class: "quiz-feedback", role: "status", "aria-live": "polite" });
-    let row;
+    let row, box;
     if (q.kind === "choice") {
       row = el("div", { class: "quiz-input", role: "radiogroup", "aria-labelledby": id });
       q.choices.forEach((c, i) => {
@@ -187,14 +181,14 @@ function render({ model, el: root }) {
         row.append(el("label", { class: "ca-choice" }, input, ` ${c.text}`));
       });
     } else {
-      const input = el("input", { type: "text", inputmode: "decimal", placeholder: "type a number" });
+      box = el("input", { type: "text", inputmode: "decimal", placeholder: "type a number" });
       const check = el("button", { type: "button" }, "Check");
-      const send = () => answer(q.id, { typed: input.value });
+      const send = () => answer(q.id, { typed: box.value });
       check.addEventListener("click", send);
-      input.addEventListener("keydown", (e) => e.key === "Enter" && send());
-      row = el("div", { class: "quiz-input" }, el("label", {}, `Answer (${q.unit}) `, input), check);
+      box.addEventListener("keydown", (e) => e.key === "Enter" && send());
+      row = el("div", { class: "quiz-input" }, el("label", {}, `Answer (${q.unit}) `, box), check);
     }
-    drawn[q.id] = { row, feedback, q };
+    drawn[q.id] = { row, box, field: "typed", feedback, q };
     return el("li", { class: "course-quiz-question", "data-question": q.id }, el("p", { id }, q.question), row, feedback);
   };
 
@@ -210,15 +204,12 @@ function render({ model, el: root }) {
 
   const show = () => {
     const answers = model.get("answers") || {};
-    for (const [id, { box, model: shown, row, feedback, q }] of Object.entries(drawn)) {
+    for (const [id, { box, field, model: shown, row, feedback, q }] of Object.entries(drawn)) {
       const a = answers[id] || {};
-      if (box && document.activeElement !== box && a.text !== undefined) box.value = a.text;
+      if (box && document.activeElement !== box && a[field] !== undefined) box.value = a[field];
       if (shown) shown.hidden = !(reveal === "show" || (reveal === "after" && (a.text || "").trim()));
       if (!row) continue;
-      for (const input of row.querySelectorAll("input")) {
-        if (input.type === "radio") input.checked = input.value === a.choice;
-        else if (a.typed !== undefined && document.activeElement !== input) input.value = a.typed;
-      }
+      for (const radio of row.querySelectorAll("input[type=radio]")) radio.checked = radio.value === a.choice;
       const verdict = grade(q, a);
       feedback.textContent = verdict ? said(verdict) : "";
       feedback.className = `quiz-feedback ${verdict ? (verdict.right ? "right" : "wrong") : ""}`;
@@ -231,15 +222,13 @@ function render({ model, el: root }) {
 
   const widget = el("div", { class: `course-answers ${quiz ? "course-quiz" : "course-questions"}` });
   if (spec.title) widget.append(el(quiz ? "h3" : "p", { class: "ca-title" }, el("b", {}, spec.title)));
-  const list = el("ol");
-  for (const q of spec.items) list.append(quiz ? question(q) : written(q));
-  widget.append(list, problem);
+  widget.append(el("ol", {}, ...spec.items.map((q) => (quiz ? question(q) : written(q)))), problem);
   if (quiz && spec.record) {
     const name = el("input", { type: "text", class: "ca-name", autocomplete: "name" });
     name.addEventListener("change", () => answer("learner", { text: name.value }));
     const button = el("button", { type: "button", class: "ca-download" }, "Download my answers");
     button.addEventListener("click", download);
-    drawn.learner = { box: name };
+    drawn.learner = { box: name, field: "text" };
     widget.append(el("div", { class: "ca-record" }, el("label", {}, "Your name ", name), button, status));
   }
   root.append(widget);

@@ -16,8 +16,6 @@ __all__ = [
     "Feedback",
     "feedback",
     "grade",
-    "plausible_range",
-    "read_answer",
     "read_number",
     "validate_question",
 ]
@@ -33,49 +31,47 @@ class Feedback:
 
 
 def validate_question(question: Mapping[str, Any]) -> None:
-    """Raise ``ValueError`` (naming the question and the field) if a quiz entry is incomplete."""
+    """Raise ``ValueError`` (naming the question and the field) if a quiz entry is incomplete.
+
+    ``widgets.ui.assets`` has checked each field's type when the lesson was read."""
     qid = question.get("id", "?")
     kind = question.get("kind")
-    if not str(question.get("question", "")).strip():
-        raise ValueError(f"quiz question {qid}: 'question' text is missing")
-    if kind == "choice":
-        choices = question.get("choices") or []
-        if len(choices) < 2:
-            raise ValueError(f"quiz question {qid}: needs at least 2 choices")
-        if sum(bool(c.get("correct")) for c in choices) != 1:
-            raise ValueError(f"quiz question {qid}: exactly one choice must be correct")
-        ids = [c.get("id") for c in choices if "id" in c]
-        if ids and (len(ids) != len(choices) or len(set(ids)) != len(ids)):
-            raise ValueError(f"quiz question {qid}: every choice needs its own 'id'")
-        for number, c in enumerate(choices, 1):
-            if "id" in c and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(c["id"])):
-                raise ValueError(
-                    f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
-                    f"digits and hyphens; got {c['id']!r}"
-                )
-            for field in ("text", "feedback"):
-                if not str(c.get(field, "")).strip():
-                    raise ValueError(f"quiz question {qid}: choice {number} has no {field}")
-    elif kind == "numeric":
-        for field in ("answer", "tolerance"):
-            value = question.get(field)
-            if not isinstance(value, int | float) or not math.isfinite(value):
-                raise ValueError(f"quiz question {qid}: '{field}' must be a number")
+    if kind not in ("choice", "numeric"):
+        raise ValueError(f"quiz question {qid}: 'kind' must be 'choice' or 'numeric'; got {kind!r}")
+    numeric = ("answer", "tolerance", "unit", "feedback_low", "feedback_right", "feedback_high")
+    for field in ("question", *(numeric if kind == "numeric" else ())):
+        if not str(question.get(field, "")).strip():
+            raise ValueError(f"quiz question {qid}: '{field}' is missing")
+    if kind == "numeric":
         if question["tolerance"] < 0:
             raise ValueError(f"quiz question {qid}: 'tolerance' must be >= 0")
-        for field in ("unit", "feedback_low", "feedback_right", "feedback_high"):
-            if not str(question.get(field, "")).strip():
-                raise ValueError(f"quiz question {qid}: '{field}' is missing")
-    else:
-        raise ValueError(f"quiz question {qid}: 'kind' must be 'choice' or 'numeric'; got {kind!r}")
+        return
+    choices = question.get("choices") or []
+    if len(choices) < 2:
+        raise ValueError(f"quiz question {qid}: needs at least 2 choices")
+    if sum(bool(c.get("correct")) for c in choices) != 1:
+        raise ValueError(f"quiz question {qid}: exactly one choice must be correct")
+    ids = [c.get("id") for c in choices if "id" in c]
+    if ids and (len(ids) != len(choices) or len(set(ids)) != len(ids)):
+        raise ValueError(f"quiz question {qid}: every choice needs its own 'id'")
+    for number, c in enumerate(choices, 1):
+        if "id" in c and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(c["id"])):
+            raise ValueError(
+                f"quiz question {qid}: choice {number} 'id' must be lower-case letters, "
+                f"digits and hyphens; got {c['id']!r}"
+            )
+        for field in ("text", "feedback"):
+            if not str(c.get(field, "")).strip():
+                raise ValueError(f"quiz question {qid}: choice {number} has no {field}")
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
-_DECIMAL_COMMA = re.compile(r"\d*,\d+")
-_DOTS_AND_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d+")
+#: Commas that group thousands ("1,500", "12,345,678.5").
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+#: A decimal comma ("1,5", "0,25"), after dots that group thousands or not ("1.500,5").
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+")
 #: A plain decimal (no "inf", "nan" or "1_000", which float() would take): as answers.js reads.
-_DECIMAL = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def read_number(text: str, unit: str = "") -> float:
@@ -88,40 +84,24 @@ def read_number(text: str, unit: str = "") -> float:
     1500.5. Spaces between digit groups are ignored; a typographic minus is a minus.
     ``ValueError`` if the text is not a number.
     """
-    cleaned = _SPACES.sub("", _without_unit(str(text), unit)).replace("\u2212", "-")
-    sign = cleaned[0] if cleaned[:1] in ("+", "-") else ""
-    cleaned = cleaned[len(sign) :]
-    if "," in cleaned:
-        if _THOUSANDS.fullmatch(cleaned):
-            cleaned = cleaned.replace(",", "")
-        elif _DOTS_AND_COMMA.fullmatch(cleaned):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        elif _DECIMAL_COMMA.fullmatch(cleaned):
-            cleaned = cleaned.replace(",", ".")
-        else:
-            raise ValueError(_not_a_number(text, unit))
+    typed, wanted = str(text).strip(), unit.strip().lower()
+    forms = {wanted, wanted.rstrip("s"), wanted.rstrip("s") + "s"} - {""}
+    form = max((f for f in forms if typed.lower().endswith(f)), key=len, default="")
+    cleaned = _SPACES.sub("", typed[: len(typed) - len(form)]).replace("\u2212", "-")
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif _DECIMAL_COMMA.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "").replace(",", ".")
     if not _DECIMAL.fullmatch(cleaned):
-        raise ValueError(_not_a_number(text, unit))
-    return float(sign + cleaned)
-
-
-def _not_a_number(text: str, unit: str) -> str:
-    return f"not a number: {text!r}" + (f"; type a number in {unit}" if unit else "")
-
-
-def _without_unit(text: str, unit: str) -> str:
-    """``text`` without the unit a learner typed after the number (``"9 days"`` -> ``"9"``)."""
-    wanted = unit.strip().lower()
-    stripped = text.strip()
-    forms = sorted({wanted, wanted.rstrip("s"), wanted.rstrip("s") + "s"} - {""}, key=len)
-    for form in reversed(forms):
-        if stripped.lower().endswith(form):
-            return stripped[: -len(form)]
-    return stripped
+        raise ValueError(f"not a number: {text!r}" + (f"; type a number in {unit}" if unit else ""))
+    return float(cleaned)
 
 
 def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
-    """The feedback for ``answer`` (a choice's index or id, or a number) to ``question``."""
+    """The feedback for ``answer`` to ``question``: a choice's index or id, or a number or the
+    text a learner typed; ``ValueError`` saying what to type for text that is not a number,
+    or a number this question cannot have (a negative count, more than 100 %, a hundred
+    times the answer)."""
     if question["kind"] == "choice":
         choices = question["choices"]
         if isinstance(answer, str) and any("id" in c for c in choices):
@@ -134,9 +114,20 @@ def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
             raise ValueError(f"answer must be a choice number from 0 to {len(choices) - 1}")
         chosen = choices[answer]
         return Feedback(bool(chosen.get("correct")), chosen["feedback"], chosen.get("id"))
+    unit, target, tolerance = question["unit"], question["answer"], question["tolerance"]
+    if isinstance(answer, str):
+        try:
+            answer = read_number(answer, unit)
+        except ValueError:
+            raise ValueError(f"type a number in {unit}") from None
+        low = min(0.0, target - tolerance)
+        high = 100.0 if unit.strip() == "%" else 100.0 * max(abs(target) + tolerance, 1)
+        if not low <= answer <= high:
+            raise ValueError(
+                f"That cannot be right here: type a number from {low:g} to {high:g} {unit}"
+            )
     if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
-        raise ValueError(f"answer must be a number in {question['unit']}")
-    target, tolerance = question["answer"], question["tolerance"]
+        raise ValueError(f"answer must be a number in {unit}")
     if answer < target - tolerance:
         return Feedback(False, question["feedback_low"])
     if answer > target + tolerance:
@@ -144,35 +135,9 @@ def grade(question: Mapping[str, Any], answer: Any) -> Feedback:
     return Feedback(True, question["feedback_right"])
 
 
-def read_answer(question: Mapping[str, Any], typed: str) -> float:
-    """A typed answer to a numeric question as a number; ``ValueError`` saying what to type
-    for text that is not a number, or a number this question cannot have (a negative count,
-    more than 100 %, a hundred times the answer)."""
-    unit = question["unit"]
-    try:
-        number = read_number(typed, unit)
-    except ValueError:
-        raise ValueError(f"type a number in {unit}") from None
-    low, high = plausible_range(question)
-    if not low <= number <= high:
-        raise ValueError(
-            f"That cannot be right here: type a number from {low:g} to {high:g} {unit}"
-        )
-    return number
-
-
-def plausible_range(question: Mapping[str, Any]) -> tuple[float, float]:
-    """The numbers a numeric question's answer could be (``read_answer`` refuses others)."""
-    answer, tolerance = question["answer"], question["tolerance"]
-    high = 100.0 if question["unit"].strip() == "%" else 100.0 * max(abs(answer) + tolerance, 1)
-    return min(0.0, answer - tolerance), high
-
-
 def feedback(question: Mapping[str, Any], answer: Any) -> str:
     """What the page says to ``answer`` (a choice's id or index, a number or typed text)."""
     try:
-        if question["kind"] == "numeric" and isinstance(answer, str):
-            answer = read_answer(question, answer)
         result = grade(question, answer)
     except ValueError as error:
         return str(error)
