@@ -32,35 +32,22 @@ function plotlyFor(model) {
         model.off("msg:custom", onMessage);
         reject(new Error("plotly.js did not arrive"));
       }, 30000);
-      async function onMessage(message, buffers) {
+      function onMessage(message, buffers) {
         if (!message || message.type !== "plotly.js") return;
         clearTimeout(timer);
         model.off("msg:custom", onMessage);
-        const view = buffers[0];
-        const text = new TextDecoder().decode(
-          view instanceof ArrayBuffer ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
-        );
         // plotly.min.js is a UMD bundle: given a CommonJS `module`, it fills it and leaves
-        // the page's globals alone.
-        const source =
-          "const module = { exports: {} };\nconst exports = module.exports;\n" +
-          text +
-          "\nexport default module.exports;\n";
-        const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-        try {
-          resolve((await import(/* webpackIgnore: true */ url)).default);
-        } catch (error) {
-          reject(error);
-        } finally {
-          URL.revokeObjectURL(url);
-        }
+        // the page's globals alone. Its bytes (the buffer) go into the module as they came.
+        const head = "const module = { exports: {} };\nconst exports = module.exports;\n";
+        const url = URL.createObjectURL(new Blob([head, buffers[0], "\nexport default module.exports;\n"], { type: "text/javascript" }));
+        import(/* webpackIgnore: true */ url)
+          .then((module) => resolve(module.default), reject)
+          .finally(() => URL.revokeObjectURL(url));
       }
       model.on("msg:custom", onMessage);
       model.send({ type: "need-plotly" });
     });
-    globalThis[PLOTLY].catch(() => {
-      delete globalThis[PLOTLY]; // the next explorer asks again
-    });
+    globalThis[PLOTLY].catch(() => delete globalThis[PLOTLY]); // the next explorer asks again
   }
   return globalThis[PLOTLY];
 }
