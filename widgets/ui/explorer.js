@@ -98,11 +98,8 @@ function projectedLayout(layout, width) {
 }
 
 // -- values, keys and ranges, exactly as widgets/ui/controls.py and tables.py --------------
-const same = (a, b) => a === b;
-
 function rangeOf(control, values) {
-  if (!control.ranges_by) return control;
-  const found = control.ranges.find(([leader]) => same(leader, values[control.ranges_by]));
+  const found = control.ranges.find(([leader]) => leader === values[control.ranges_by]);
   return found ? found[1] : control;
 }
 
@@ -112,19 +109,18 @@ const snap = (control, value) => Number(fixed(control, value));
 function shown(control, value) {
   if (control.kind === "slider") return fixed(control, value) + (control.unit ? ` ${control.unit}` : "");
   if (control.kind === "check") return value ? "yes" : "no";
-  const option = control.options.find(([, v]) => same(v, value));
-  return option ? option[0] : String(value);
+  return control.options.find(([, v]) => v === value)?.[0] ?? String(value);
+}
+
+// A control's part of the key; a menu's (its option's index) is also its inputs' value.
+function keyPart(control, value) {
+  if (control.kind === "slider") return fixed(control, value);
+  if (control.kind === "check") return value ? "1" : "0";
+  return String(control.options.findIndex(([, v]) => v === value));
 }
 
 export function keyOf(spec, values) {
-  return spec.controls
-    .map((control) => {
-      const value = values[control.name];
-      if (control.kind === "slider") return fixed(control, value);
-      if (control.kind === "check") return value ? "1" : "0";
-      return String(control.options.findIndex(([, v]) => same(v, value)));
-    })
-    .join("|");
+  return spec.controls.map((control) => keyPart(control, values[control.name])).join("|");
 }
 
 // A control moved: the new values, with every slider whose range follows it at its new
@@ -132,9 +128,7 @@ export function keyOf(spec, values) {
 function moved(spec, values, name, value) {
   const next = { ...values, [name]: value };
   for (const control of spec.controls) {
-    if (control.kind === "slider" && control.ranges_by === name && !same(values[name], value)) {
-      next[control.name] = snap(control, rangeOf(control, next).value);
-    }
+    if (control.kind === "slider" && control.ranges_by === name && values[name] !== value) next[control.name] = snap(control, rangeOf(control, next).value);
   }
   return next;
 }
@@ -266,13 +260,14 @@ class ExplorerView {
       return make("div", { class: "cx-control", "data-control": control.name }, [label]);
     }
     if (control.buttons) {
-      const radios = control.options.map(([text, value], i) => {
+      const radios = control.options.map(([, value], i) => {
         const input = make("input", { type: "radio", name: id, id: `${id}-${i}`, value: String(i), disabled: isFixed });
         input.addEventListener("change", () => input.checked && this.move(control.name, value));
-        return make("label", { class: "cx-option", for: `${id}-${i}` }, [input, make("span", { text })]);
+        return input;
       });
       this.inputs.set(control.name, { control, radios });
-      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label }), ...radios]);
+      const labels = radios.map((input, i) => make("label", { class: "cx-option", for: input.id }, [input, make("span", { text: control.options[i][0] })]));
+      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label }), ...labels]);
     }
     const select = make("select", { id, disabled: isFixed }, control.options.map(([text], i) => make("option", { value: String(i), text })));
     select.addEventListener("change", () => this.move(control.name, control.options[Number(select.value)][1]));
@@ -285,24 +280,21 @@ class ExplorerView {
     for (const [name, part] of this.inputs) {
       const value = this.values[name];
       const { control } = part;
-      if (part.input && control.kind === "slider") {
+      if (control.kind === "slider") {
         const stops = control.stops?.length ? control.stops : null;
         const range = stops ? { min: 0, max: stops.length - 1, step: 1 } : rangeOf(control, this.values);
         part.input.min = range.min;
         part.input.max = range.max;
         part.input.step = range.step;
-        part.input.value = stops ? stops.findIndex((stop) => same(stop, value)) : value;
+        part.input.value = stops ? stops.indexOf(value) : value;
         part.input.setAttribute("aria-valuetext", shown(control, value));
         part.output.textContent = shown(control, value);
-      } else if (part.input) {
+      } else if (control.kind === "check") {
         part.input.checked = Boolean(value);
       } else if (part.radios) {
-        const index = control.options.findIndex(([, v]) => same(v, value));
-        part.radios.forEach((label, i) => {
-          label.querySelector("input").checked = i === index;
-        });
+        for (const radio of part.radios) radio.checked = radio.value === keyPart(control, value);
       } else {
-        part.select.value = String(control.options.findIndex(([, v]) => same(v, value)));
+        part.select.value = keyPart(control, value);
       }
     }
     if (this.scenarioMenu) {
