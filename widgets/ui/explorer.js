@@ -1,15 +1,8 @@
 // The explorers' front end (widgets/ui/explorer.py, ExplorerWidget), on anywidget's
-// public model API only (get, set, on, off, save_changes, send).
-//
-// It draws the controls (native inputs: a label with the unit, the value as shown,
-// the keyboard), the figure (plotly.js's public Plotly.react) and the sentence under
-// both. When a learner moves a control, the page looks the new values up in the
-// kernel's table (`tables`: the figure at every setting of each control, the others
-// held) and draws at once; the kernel hears of the move and sends a figure only for
-// values the table does not hold (`view`). A slider whose range follows another
-// control takes its new range and value in the same step.
-//
-// The same module draws the static site's explorers, with no kernel: there the table
+// public model API only (get, set, on, off, save_changes, send). A moved control is drawn at
+// once from the kernel's table (`tables`: the figure at every setting of each control, the
+// others held); the kernel sends a figure (`view`) only for values the table does not hold.
+// The static site draws its explorers with the same module and no kernel: there the table
 // is the whole grid of the settings the page can hold.
 
 const PLOTLY = Symbol.for("stemcell-course/plotly.js");
@@ -86,12 +79,11 @@ function projectedLayout(layout, width) {
   const margin = { l: 70, r: 20, t: 60, b: 60, ...(layout.margin || {}) };
   out.margin = Object.fromEntries(Object.entries(margin).map(([k, v]) => [k, Math.round(v * (k === "b" ? 1.5 : BIG))]));
   if (out.legend && out.legend.y < 0) out.legend = { ...out.legend, y: out.legend.y * 1.35 };
-  const title = out.title && out.title.text;
+  const title = out.title?.text;
   if (title) {
     // about 0.55 em a character: the title's size so that it fits the width it has
-    const size = out.title.font && out.title.font.size ? out.title.font.size : 20;
-    const room = Math.max(200, width - 20);
-    out.title = { ...out.title, font: { ...(out.title.font || {}), size: Math.max(13, Math.min(size, Math.floor(room / (0.55 * title.length)))) } };
+    const fits = Math.floor(Math.max(200, width - 20) / (0.55 * title.length));
+    out.title = { ...out.title, font: { ...out.title.font, size: Math.max(13, Math.min(out.title.font?.size || 20, fits)) } };
   }
   if (layout.height) out.height = Math.round(layout.height * 1.1);
   return out;
@@ -179,21 +171,14 @@ class ExplorerView {
   build() {
     const { spec } = this;
     const fixedHere = new Set(spec.fixed || []);
-    this.root = make("div", {
-      class: "course-explorer",
-      "data-explorer": spec.id,
-      "data-main": spec.main,
-    });
-    const controls = make("div", { class: "cx-controls", role: "group", "aria-label": `Controls: ${spec.title}` });
-    const top = make("div", { class: "cx-top" });
     const reset = make("button", { type: "button", class: "cx-reset", text: "Reset", title: "Every control back to its starting value" });
     reset.addEventListener("click", () => this.setAll({ ...spec.defaults }));
     this.projector = make("input", { type: "checkbox", checked: projectorOn() });
     this.projector.addEventListener("change", () => setProjector(this.projector.checked));
     const projector = make("label", { class: "cx-projector", title: "Large text in the whole lesson, for a projector" }, [this.projector, document.createTextNode(" Projector")]);
+    const scenarioId = `${this.id}-scenario`;
     if (spec.scenarios.length) {
-      const id = `${this.id}-scenario`;
-      this.scenarioMenu = make("select", { id, class: "cx-scenario" }, [
+      this.scenarioMenu = make("select", { id: scenarioId, class: "cx-scenario" }, [
         make("option", { value: "", text: spec.custom }),
         ...spec.scenarios.map(([name], i) => make("option", { value: String(i), text: name })),
       ]);
@@ -201,22 +186,16 @@ class ExplorerView {
         const index = this.scenarioMenu.value;
         if (index !== "") this.setAll({ ...spec.scenarios[Number(index)][1] });
       });
-      top.append(make("label", { for: id, class: "cx-label", text: "Scenario (real cases)" }), projector, reset);
-      controls.append(top, this.scenarioMenu);
-    } else {
-      top.append(projector, reset);
-      controls.append(top);
     }
-    let checks = null;
+    const scenarioLabel = this.scenarioMenu && make("label", { for: scenarioId, class: "cx-label", text: "Scenario (real cases)" });
+    const top = make("div", { class: "cx-top" }, [scenarioLabel, projector, reset]);
+    const controls = make("div", { class: "cx-controls", role: "group", "aria-label": `Controls: ${spec.title}` }, [top, this.scenarioMenu]);
+    let checks = null; // check boxes next to each other share a grid
     for (const control of spec.controls) {
       const part = this.control(control, fixedHere.has(control.name));
-      if (control.kind === "check") {
-        if (!checks) controls.append((checks = make("div", { class: "cx-checks" })));
-        checks.append(part);
-      } else {
-        checks = null;
-        controls.append(part);
-      }
+      if (control.kind !== "check") checks = null;
+      else if (!checks) controls.append((checks = make("div", { class: "cx-checks" })));
+      (checks || controls).append(part);
     }
     this.plot = make("div", { class: "cx-plot" });
     const sentenceId = `${this.id}-sentence`;
@@ -224,16 +203,14 @@ class ExplorerView {
     this.sentence = make("p", { id: sentenceId, class: "cx-sentence" });
     this.announcer = make("p", { class: "cx-announce", role: "status", "aria-live": "polite" });
     this.status = make("p", { class: "cx-status", role: "alert", hidden: true });
-    if (fixedHere.size) {
-      controls.append(make("p", { class: "cx-note", text: "Greyed-out controls move in the live lesson." }));
-    }
+    if (fixedHere.size) controls.append(make("p", { class: "cx-note", text: "Greyed-out controls move in the live lesson." }));
     const parts = [make("div", { class: "cx-grid" }, [controls, this.figure]), this.sentence, this.announcer, this.status];
     if (spec.caption) parts.push(make("p", { class: "cx-caption", text: spec.caption }));
     if (spec.about) {
       const paragraphs = spec.about.split(/\n\s*\n/).map((text) => make("p", { text: text.trim() }));
       parts.push(make("details", { class: "cx-about" }, [make("summary", { text: "About this model" }), ...paragraphs]));
     }
-    this.root.append(...parts);
+    this.root = make("div", { class: "course-explorer", "data-explorer": spec.id, "data-main": spec.main }, parts);
     this.el.append(this.root);
   }
 
@@ -304,21 +281,16 @@ class ExplorerView {
     }
   }
 
-  // -- a learner's moves -------------------------------------------------------------------
+  // -- moves: a learner's (sent to the kernel) and the kernel's -------------------------------
   move(name, value) {
-    this.values = moved(this.spec, this.values, name, value);
-    this.changed();
+    this.setAll(moved(this.spec, this.values, name, value));
   }
 
-  setAll(values) {
+  setAll(values, send = true) {
     this.values = values;
-    this.changed();
-  }
-
-  changed() {
     this.showValues();
     this.draw();
-    if (this.spec.static) return;
+    if (!send || this.spec.static) return;
     try {
       this.model.set("values", { ...this.values });
       this.model.save_changes();
@@ -333,9 +305,7 @@ class ExplorerView {
     const tables = this.model.get("tables");
     if (tables && tables.key === key) return { ...tables, from: "table" };
     const entry = tables && tables.entries && tables.entries[key];
-    if (entry) {
-      return { figure: patched(tables.figure, entry.patch), sentence: entry.sentence, error: entry.error || "", from: "table" };
-    }
+    if (entry) return { figure: patched(tables.figure, entry.patch), sentence: entry.sentence, error: entry.error || "", from: "table" };
     const view = this.model.get("view");
     return view && view.key === key ? { ...view, from: "kernel" } : null;
   }
@@ -416,11 +386,7 @@ class ExplorerView {
       this.model.on(event, handler);
       this.cleanups.push(() => this.model.off(event, handler));
     };
-    on("change:values", () => {
-      this.values = { ...this.model.get("values") };
-      this.showValues();
-      this.draw();
-    });
+    on("change:values", () => this.setAll({ ...this.model.get("values") }, false));
     on("change:view", () => this.draw());
     on("change:tables", () => this.draw());
     const onProjector = () => {
