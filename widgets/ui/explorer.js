@@ -1,15 +1,8 @@
 // The explorers' front end (widgets/ui/explorer.py, ExplorerWidget), on anywidget's
-// public model API only (get, set, on, off, save_changes, send).
-//
-// It draws the controls (native inputs: a label with the unit, the value as shown,
-// the keyboard), the figure (plotly.js's public Plotly.react) and the sentence under
-// both. When a learner moves a control, the page looks the new values up in the
-// kernel's table (`tables`: the figure at every setting of each control, the others
-// held) and draws at once; the kernel hears of the move and sends a figure only for
-// values the table does not hold (`view`). A slider whose range follows another
-// control takes its new range and value in the same step.
-//
-// The same module draws the static site's explorers, with no kernel: there the table
+// public model API only (get, set, on, off, save_changes, send). A moved control is drawn at
+// once from the kernel's table (`tables`: the figure at every setting of each control, the
+// others held); the kernel sends a figure (`view`) only for values the table does not hold.
+// The static site draws its explorers with the same module and no kernel: there the table
 // is the whole grid of the settings the page can hold.
 
 const PLOTLY = Symbol.for("stemcell-course/plotly.js");
@@ -32,35 +25,22 @@ function plotlyFor(model) {
         model.off("msg:custom", onMessage);
         reject(new Error("plotly.js did not arrive"));
       }, 30000);
-      async function onMessage(message, buffers) {
+      function onMessage(message, buffers) {
         if (!message || message.type !== "plotly.js") return;
         clearTimeout(timer);
         model.off("msg:custom", onMessage);
-        const view = buffers[0];
-        const text = new TextDecoder().decode(
-          view instanceof ArrayBuffer ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
-        );
         // plotly.min.js is a UMD bundle: given a CommonJS `module`, it fills it and leaves
-        // the page's globals alone.
-        const source =
-          "const module = { exports: {} };\nconst exports = module.exports;\n" +
-          text +
-          "\nexport default module.exports;\n";
-        const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-        try {
-          resolve((await import(/* webpackIgnore: true */ url)).default);
-        } catch (error) {
-          reject(error);
-        } finally {
-          URL.revokeObjectURL(url);
-        }
+        // the page's globals alone. Its bytes (the buffer) go into the module as they came.
+        const head = "const module = { exports: {} };\nconst exports = module.exports;\n";
+        const url = URL.createObjectURL(new Blob([head, buffers[0], "\nexport default module.exports;\n"], { type: "text/javascript" }));
+        import(/* webpackIgnore: true */ url)
+          .then((module) => resolve(module.default), reject)
+          .finally(() => URL.revokeObjectURL(url));
       }
       model.on("msg:custom", onMessage);
       model.send({ type: "need-plotly" });
     });
-    globalThis[PLOTLY].catch(() => {
-      delete globalThis[PLOTLY]; // the next explorer asks again
-    });
+    globalThis[PLOTLY].catch(() => delete globalThis[PLOTLY]); // the next explorer asks again
   }
   return globalThis[PLOTLY];
 }
@@ -99,23 +79,19 @@ function projectedLayout(layout, width) {
   const margin = { l: 70, r: 20, t: 60, b: 60, ...(layout.margin || {}) };
   out.margin = Object.fromEntries(Object.entries(margin).map(([k, v]) => [k, Math.round(v * (k === "b" ? 1.5 : BIG))]));
   if (out.legend && out.legend.y < 0) out.legend = { ...out.legend, y: out.legend.y * 1.35 };
-  const title = out.title && out.title.text;
+  const title = out.title?.text;
   if (title) {
     // about 0.55 em a character: the title's size so that it fits the width it has
-    const size = out.title.font && out.title.font.size ? out.title.font.size : 20;
-    const room = Math.max(200, width - 20);
-    out.title = { ...out.title, font: { ...(out.title.font || {}), size: Math.max(13, Math.min(size, Math.floor(room / (0.55 * title.length)))) } };
+    const fits = Math.floor(Math.max(200, width - 20) / (0.55 * title.length));
+    out.title = { ...out.title, font: { ...out.title.font, size: Math.max(13, Math.min(out.title.font?.size || 20, fits)) } };
   }
   if (layout.height) out.height = Math.round(layout.height * 1.1);
   return out;
 }
 
 // -- values, keys and ranges, exactly as widgets/ui/controls.py and tables.py --------------
-const same = (a, b) => a === b;
-
 function rangeOf(control, values) {
-  if (!control.ranges_by) return control;
-  const found = control.ranges.find(([leader]) => same(leader, values[control.ranges_by]));
+  const found = control.ranges.find(([leader]) => leader === values[control.ranges_by]);
   return found ? found[1] : control;
 }
 
@@ -125,19 +101,18 @@ const snap = (control, value) => Number(fixed(control, value));
 function shown(control, value) {
   if (control.kind === "slider") return fixed(control, value) + (control.unit ? ` ${control.unit}` : "");
   if (control.kind === "check") return value ? "yes" : "no";
-  const option = control.options.find(([, v]) => same(v, value));
-  return option ? option[0] : String(value);
+  return control.options.find(([, v]) => v === value)?.[0] ?? String(value);
+}
+
+// A control's part of the key; a menu's (its option's index) is also its inputs' value.
+function keyPart(control, value) {
+  if (control.kind === "slider") return fixed(control, value);
+  if (control.kind === "check") return value ? "1" : "0";
+  return String(control.options.findIndex(([, v]) => v === value));
 }
 
 export function keyOf(spec, values) {
-  return spec.controls
-    .map((control) => {
-      const value = values[control.name];
-      if (control.kind === "slider") return fixed(control, value);
-      if (control.kind === "check") return value ? "1" : "0";
-      return String(control.options.findIndex(([, v]) => same(v, value)));
-    })
-    .join("|");
+  return spec.controls.map((control) => keyPart(control, values[control.name])).join("|");
 }
 
 // A control moved: the new values, with every slider whose range follows it at its new
@@ -145,9 +120,7 @@ export function keyOf(spec, values) {
 function moved(spec, values, name, value) {
   const next = { ...values, [name]: value };
   for (const control of spec.controls) {
-    if (control.kind === "slider" && control.ranges_by === name && !same(values[name], value)) {
-      next[control.name] = snap(control, rangeOf(control, next).value);
-    }
+    if (control.kind === "slider" && control.ranges_by === name && values[name] !== value) next[control.name] = snap(control, rangeOf(control, next).value);
   }
   return next;
 }
@@ -198,21 +171,14 @@ class ExplorerView {
   build() {
     const { spec } = this;
     const fixedHere = new Set(spec.fixed || []);
-    this.root = make("div", {
-      class: "course-explorer",
-      "data-explorer": spec.id,
-      "data-main": spec.main,
-    });
-    const controls = make("div", { class: "cx-controls", role: "group", "aria-label": `Controls: ${spec.title}` });
-    const top = make("div", { class: "cx-top" });
     const reset = make("button", { type: "button", class: "cx-reset", text: "Reset", title: "Every control back to its starting value" });
     reset.addEventListener("click", () => this.setAll({ ...spec.defaults }));
     this.projector = make("input", { type: "checkbox", checked: projectorOn() });
     this.projector.addEventListener("change", () => setProjector(this.projector.checked));
     const projector = make("label", { class: "cx-projector", title: "Large text in the whole lesson, for a projector" }, [this.projector, document.createTextNode(" Projector")]);
+    const scenarioId = `${this.id}-scenario`;
     if (spec.scenarios.length) {
-      const id = `${this.id}-scenario`;
-      this.scenarioMenu = make("select", { id, class: "cx-scenario" }, [
+      this.scenarioMenu = make("select", { id: scenarioId, class: "cx-scenario" }, [
         make("option", { value: "", text: spec.custom }),
         ...spec.scenarios.map(([name], i) => make("option", { value: String(i), text: name })),
       ]);
@@ -220,22 +186,16 @@ class ExplorerView {
         const index = this.scenarioMenu.value;
         if (index !== "") this.setAll({ ...spec.scenarios[Number(index)][1] });
       });
-      top.append(make("label", { for: id, class: "cx-label", text: "Scenario (real cases)" }), projector, reset);
-      controls.append(top, this.scenarioMenu);
-    } else {
-      top.append(projector, reset);
-      controls.append(top);
     }
-    let checks = null;
+    const scenarioLabel = this.scenarioMenu && make("label", { for: scenarioId, class: "cx-label", text: "Scenario (real cases)" });
+    const top = make("div", { class: "cx-top" }, [scenarioLabel, projector, reset]);
+    const controls = make("div", { class: "cx-controls", role: "group", "aria-label": `Controls: ${spec.title}` }, [top, this.scenarioMenu]);
+    let checks = null; // check boxes next to each other share a grid
     for (const control of spec.controls) {
       const part = this.control(control, fixedHere.has(control.name));
-      if (control.kind === "check") {
-        if (!checks) controls.append((checks = make("div", { class: "cx-checks" })));
-        checks.append(part);
-      } else {
-        checks = null;
-        controls.append(part);
-      }
+      if (control.kind !== "check") checks = null;
+      else if (!checks) controls.append((checks = make("div", { class: "cx-checks" })));
+      (checks || controls).append(part);
     }
     this.plot = make("div", { class: "cx-plot" });
     const sentenceId = `${this.id}-sentence`;
@@ -243,16 +203,14 @@ class ExplorerView {
     this.sentence = make("p", { id: sentenceId, class: "cx-sentence" });
     this.announcer = make("p", { class: "cx-announce", role: "status", "aria-live": "polite" });
     this.status = make("p", { class: "cx-status", role: "alert", hidden: true });
-    if (fixedHere.size) {
-      controls.append(make("p", { class: "cx-note", text: "Greyed-out controls move in the live lesson." }));
-    }
+    if (fixedHere.size) controls.append(make("p", { class: "cx-note", text: "Greyed-out controls move in the live lesson." }));
     const parts = [make("div", { class: "cx-grid" }, [controls, this.figure]), this.sentence, this.announcer, this.status];
     if (spec.caption) parts.push(make("p", { class: "cx-caption", text: spec.caption }));
     if (spec.about) {
       const paragraphs = spec.about.split(/\n\s*\n/).map((text) => make("p", { text: text.trim() }));
       parts.push(make("details", { class: "cx-about" }, [make("summary", { text: "About this model" }), ...paragraphs]));
     }
-    this.root.append(...parts);
+    this.root = make("div", { class: "course-explorer", "data-explorer": spec.id, "data-main": spec.main }, parts);
     this.el.append(this.root);
   }
 
@@ -279,13 +237,14 @@ class ExplorerView {
       return make("div", { class: "cx-control", "data-control": control.name }, [label]);
     }
     if (control.buttons) {
-      const radios = control.options.map(([text, value], i) => {
+      const radios = control.options.map(([, value], i) => {
         const input = make("input", { type: "radio", name: id, id: `${id}-${i}`, value: String(i), disabled: isFixed });
         input.addEventListener("change", () => input.checked && this.move(control.name, value));
-        return make("label", { class: "cx-option", for: `${id}-${i}` }, [input, make("span", { text })]);
+        return input;
       });
       this.inputs.set(control.name, { control, radios });
-      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label }), ...radios]);
+      const labels = radios.map((input, i) => make("label", { class: "cx-option", for: input.id }, [input, make("span", { text: control.options[i][0] })]));
+      return make("fieldset", { class: "cx-control cx-buttons", "data-control": control.name }, [make("legend", { class: "cx-label", text: control.label }), ...labels]);
     }
     const select = make("select", { id, disabled: isFixed }, control.options.map(([text], i) => make("option", { value: String(i), text })));
     select.addEventListener("change", () => this.move(control.name, control.options[Number(select.value)][1]));
@@ -298,24 +257,21 @@ class ExplorerView {
     for (const [name, part] of this.inputs) {
       const value = this.values[name];
       const { control } = part;
-      if (part.input && control.kind === "slider") {
+      if (control.kind === "slider") {
         const stops = control.stops?.length ? control.stops : null;
         const range = stops ? { min: 0, max: stops.length - 1, step: 1 } : rangeOf(control, this.values);
         part.input.min = range.min;
         part.input.max = range.max;
         part.input.step = range.step;
-        part.input.value = stops ? stops.findIndex((stop) => same(stop, value)) : value;
+        part.input.value = stops ? stops.indexOf(value) : value;
         part.input.setAttribute("aria-valuetext", shown(control, value));
         part.output.textContent = shown(control, value);
-      } else if (part.input) {
+      } else if (control.kind === "check") {
         part.input.checked = Boolean(value);
       } else if (part.radios) {
-        const index = control.options.findIndex(([, v]) => same(v, value));
-        part.radios.forEach((label, i) => {
-          label.querySelector("input").checked = i === index;
-        });
+        for (const radio of part.radios) radio.checked = radio.value === keyPart(control, value);
       } else {
-        part.select.value = String(control.options.findIndex(([, v]) => same(v, value)));
+        part.select.value = keyPart(control, value);
       }
     }
     if (this.scenarioMenu) {
@@ -325,21 +281,16 @@ class ExplorerView {
     }
   }
 
-  // -- a learner's moves -------------------------------------------------------------------
+  // -- moves: a learner's (sent to the kernel) and the kernel's -------------------------------
   move(name, value) {
-    this.values = moved(this.spec, this.values, name, value);
-    this.changed();
+    this.setAll(moved(this.spec, this.values, name, value));
   }
 
-  setAll(values) {
+  setAll(values, send = true) {
     this.values = values;
-    this.changed();
-  }
-
-  changed() {
     this.showValues();
     this.draw();
-    if (this.spec.static) return;
+    if (!send || this.spec.static) return;
     try {
       this.model.set("values", { ...this.values });
       this.model.save_changes();
@@ -354,9 +305,7 @@ class ExplorerView {
     const tables = this.model.get("tables");
     if (tables && tables.key === key) return { ...tables, from: "table" };
     const entry = tables && tables.entries && tables.entries[key];
-    if (entry) {
-      return { figure: patched(tables.figure, entry.patch), sentence: entry.sentence, error: entry.error || "", from: "table" };
-    }
+    if (entry) return { figure: patched(tables.figure, entry.patch), sentence: entry.sentence, error: entry.error || "", from: "table" };
     const view = this.model.get("view");
     return view && view.key === key ? { ...view, from: "kernel" } : null;
   }
@@ -437,11 +386,7 @@ class ExplorerView {
       this.model.on(event, handler);
       this.cleanups.push(() => this.model.off(event, handler));
     };
-    on("change:values", () => {
-      this.values = { ...this.model.get("values") };
-      this.showValues();
-      this.draw();
-    });
+    on("change:values", () => this.setAll({ ...this.model.get("values") }, false));
     on("change:view", () => this.draw());
     on("change:tables", () => this.draw());
     const onProjector = () => {
