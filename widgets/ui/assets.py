@@ -58,10 +58,8 @@ QUIZ_KINDS = ("choice", "numeric")
 
 def assets_dir() -> Path:
     """The folder of the course's data files (``COURSE_ASSETS_DIR`` overrides it)."""
-    override = os.environ.get("COURSE_ASSETS_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets"
+    course = Path(__file__).resolve().parents[2] / "assets"
+    return Path(os.environ.get("COURSE_ASSETS_DIR") or course)
 
 
 def load_toml(relative_path: str) -> dict[str, Any]:
