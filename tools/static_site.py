@@ -25,7 +25,7 @@ this module *in the kernel* and calls ``install_formatters()``, which tells IPyt
 display an explorer or an answers widget as a JSON description (``MIME``). Any other
 widget or plain figure output stops the build with its name: it would need a kernel.
 This module's top level therefore imports only the standard library and the course's
-stdlib-only tools; the build part needs nbclient/nbconvert (the server environment's).
+stdlib-only tools; the build part needs nbclient, nbconvert and jinja2 (the server's).
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from string import Template
 from typing import Any
 
 import links
@@ -77,9 +78,8 @@ def install_formatters() -> None:
         if isinstance(obj, Explorer):
             # the whole grid of settings it can ship (the engine of its tables in the
             # notebook), drawn by its own front end (explorer.js) with no kernel
-            state = obj.static_state(grid(obj))
-            description = {"kind": "explorer", "explorer_id": obj.explorer_id, "state": state}
-            description["title"], text = obj.title, repr(obj)
+            description = {"kind": "explorer", "state": obj.static_state(grid(obj))}
+            text = repr(obj)
         else:  # the answers widget: drawn and graded by answers.js
             description = {"kind": "answers", "spec": dict(obj.spec)}
             text = "Quiz" if obj.spec.get("kind") == "quiz" else "Questions"
@@ -101,13 +101,6 @@ def _lesson_title(nb: Any, path: Path) -> str:
     return path.stem
 
 
-def _lesson_data(lesson_id: str) -> dict[str, Any]:
-    """A lesson's data as the course reads it (checked; ``COURSE_ASSETS_DIR`` honoured)."""
-    from widgets.ui.assets import lesson_data, lesson_ids
-
-    return lesson_data(lesson_id) if lesson_id in lesson_ids() else {}
-
-
 def _json(value: Any, **options: Any) -> str:
     """``value`` as JSON inside a ``<script>`` element (no ``</`` to end it early)."""
     return json.dumps(value, ensure_ascii=False, **options).replace("</", "<\\/")
@@ -119,7 +112,6 @@ class Page:
     def __init__(self, stem: str, lesson_stems: set[str]) -> None:
         self.stem = stem
         self.lesson_stems = lesson_stems
-        self.figures = 0
         #: (title, live controls, controls) of each explorer, for the course map.
         self.explorers: list[tuple[str, int, int]] = []
         self.media: dict[Path, str] = {}
@@ -168,15 +160,16 @@ class Page:
 
     def output(self, output: dict[str, Any]) -> str:
         kind = output.get("output_type")
-        if kind == "stream":
-            if output.get("name") == "stderr":
-                return ""
-            return f"<pre class='site-text'>{html.escape(output.get('text', ''))}</pre>"
         if kind == "error":
             raise RuntimeError(f"{self.stem}: a cell failed: {output.get('ename')}")
-        data = output.get("data", {})
-        if MIME in data:
-            return self.static(data[MIME])
+        if kind == "stream" and output.get("name") == "stderr":
+            return ""
+        data = output.get("data", {"text/plain": output.get("text", "")})  # (a stream: its text)
+        if MIME in data and data[MIME]["kind"] == "explorer":
+            return self.explorer(data[MIME]["state"])
+        if MIME in data:  # the answers widget's spec, for answers.js
+            spec = _json(data[MIME]["spec"])
+            return f"<script type='application/json' class='site-answers'>{spec}</script>"
         live = [m for m in data if m.startswith("application/vnd.")]
         if live:  # a plain figure or widget would need a kernel or another host: an explorer
             raise RuntimeError(f"{self.stem}: an output the static site cannot show: {live}")
@@ -194,21 +187,13 @@ class Page:
             return f"<pre class='site-text'>{html.escape(data['text/plain'])}</pre>"
         return ""
 
-    def static(self, description: dict[str, Any]) -> str:
-        if description["kind"] == "explorer":
-            return self.explorer(description)
-        payload = _json(description["spec"])
-        return f"<script type='application/json' class='site-answers'>{payload}</script>"
-
-    def explorer(self, d: dict[str, Any]) -> str:
-        state = d["state"]
-        controls = state["spec"]["controls"]
-        live = [c for c in controls if c["name"] not in state["spec"]["fixed"]]
-        self.explorers.append((d["title"], len(live), len(controls)))
-        self.figures += 1
+    def explorer(self, state: dict[str, Any]) -> str:
+        spec = state["spec"]
+        live = [c for c in spec["controls"] if c["name"] not in spec["fixed"]]
+        self.explorers.append((spec["title"], len(live), len(spec["controls"])))
         return (
-            f"<section class='site-explorer' data-explorer='{html.escape(d['explorer_id'])}' "
-            f"aria-label='{html.escape(d['title'])}'>"
+            f"<section class='site-explorer' data-explorer='{html.escape(spec['id'])}' "
+            f"aria-label='{html.escape(spec['title'])}'>"
             "<script type='application/json' class='site-explorer-state'>"
             f"{_json(state, separators=(',', ':'))}</script></section>"
         )
@@ -223,32 +208,19 @@ class Page:
         return "\n".join(part for part in parts if part)
 
 
-def _page(title: str, body: str, nav: str, *, plots: bool = False) -> str:
-    """A whole page (``tools/site/page.html``); with ``plots``, the scripts that draw them."""
-    scripts = [f"<script src='{s}'></script>\n" for s in (PLOTLY_JS, EXPLORER_JS, ANSWERS_JS)]
-    scripts.append("<script src='course.js' defer></script>\n")
-    page = Template((SITE / "page.html").read_text(encoding="utf-8"))
-    text = "".join(scripts) if plots else ""
-    return page.substitute(title=html.escape(title), scripts=text, nav=nav, body=body)
+def _templates(stems: list[str], titles: dict[str, str]) -> Any:
+    """The pages of ``tools/site/`` with what every page's nav needs (text escaped)."""
+    from jinja2 import Environment, FileSystemLoader
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(SITE), autoescape=True, keep_trailing_newline=True)
+    env.filters["teacher_only"] = lambda text: Markup(teacher_kit.teacher_only(text))
+    env.globals.update(stems=stems, titles=titles, worksheet=teacher_kit.worksheet_name)
+    env.globals["scripts"] = (PLOTLY_JS, EXPLORER_JS, ANSWERS_JS)
+    return env
 
 
-def _nav(stems: list[str], titles: dict[str, str], current: str | None) -> str:
-    items = ["<a href='index.html'>Course map</a>"]
-
-    def short(stem: str) -> str:
-        return html.escape(titles[stem].split(" · ")[0])
-
-    if current is not None:
-        index = stems.index(current)
-        before, after = stems[:index][-1:], stems[index + 1 :][:1]
-        items += [f"<a href='{s}.html' rel='prev'>← {short(s)}</a>" for s in before]
-        items += [f"<a href='{s}.html' rel='next'>{short(s)} →</a>" for s in after]
-        items.append(f"<a href='{teacher_kit.worksheet_name(current)}'>Worksheet</a>")
-    guide = teacher_kit.teacher_only(" · <a href='teacher-guide.html'>Teacher guide</a>")
-    return " · ".join(items) + guide
-
-
-async def _execute(path: Path, semaphore: asyncio.Semaphore, timeout: int) -> Any:
+def _execute(path: Path) -> Any:
     import nbformat
     from nbclient import NotebookClient
 
@@ -258,35 +230,28 @@ async def _execute(path: Path, semaphore: asyncio.Semaphore, timeout: int) -> An
         "import static_site\nstatic_site.install_formatters()"
     )
     nb.cells.insert(0, setup)
-    async with semaphore:
-        start = time.perf_counter()
-        client = NotebookClient(
-            nb,
-            timeout=timeout,
-            kernel_name=KERNEL_NAME,
-            resources={"metadata": {"path": str(path.parent)}},
-            store_widget_state=False,
-        )
-        await client.async_execute()
-        print(f"executed {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=600,  # seconds a cell may take
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+    )
+    asyncio.run(client.async_execute())  # in a thread of its own: its own event loop
+    print(f"executed {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
     nb.cells.pop(0)
     return nb
 
 
-async def _execute_all(paths: list[Path], jobs: int, timeout: int) -> list[Any]:
-    semaphore = asyncio.Semaphore(jobs)
-    return await asyncio.gather(*(_execute(p, semaphore, timeout) for p in paths))
-
-
-def explorer_script(name: str = "explorer.js", exports: int = 2) -> str:
-    """A front-end module (``explorer.js``, ``answers.js``) as a classic script that defines
-    ``CourseExplorer`` or ``CourseAnswers`` (its default export) and its named functions."""
+def _classic_script(name: str, exports: int) -> str:
+    """A front-end module of ``widgets/ui/``: its functions, its default export ``Course<Name>``."""
     source = (FRONT_END / name).read_text(encoding="utf-8")
     found = re.findall(r"^export .*$", source, flags=re.M)
     if len(found) != exports or found[-1] != "export default {":
         raise ValueError(f"{name} exports what the static site does not expect: {found}")
     source = re.sub(r"^export function", "function", source, flags=re.M)
-    which = "CourseExplorer" if name == "explorer.js" else "CourseAnswers"
+    which = f"Course{Path(name).stem.title()}"  # CourseExplorer, CourseAnswers
     source = source.replace("export default {", f"globalThis.{which} = {{")
     return f"(function () {{\n{source}\n}})();\n"
 
@@ -295,14 +260,15 @@ def _write_assets(out: Path) -> None:
     from plotly.offline import get_plotlyjs
 
     (out / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
-    (out / EXPLORER_JS).write_text(explorer_script(), encoding="utf-8")
-    (out / ANSWERS_JS).write_text(explorer_script(ANSWERS_JS, 4), encoding="utf-8")
+    (out / EXPLORER_JS).write_text(_classic_script(EXPLORER_JS, 2), encoding="utf-8")
+    (out / ANSWERS_JS).write_text(_classic_script(ANSWERS_JS, 4), encoding="utf-8")
     styles = [SITE / "course.css", FRONT_END / "explorer.css", FRONT_END / "answers.css"]
     (out / "course.css").write_text("".join(p.read_text(encoding="utf-8") for p in styles))
     shutil.copyfile(SITE / "course.js", out / "course.js")
 
 
-def _guide_page(nav: str, lesson_stems: set[str]) -> str:
+def _guide_page(lesson_stems: set[str]) -> str:
+    """The teacher guide's HTML, its headings with the anchors GitHub gives them."""
     body = Page("teacher-guide", lesson_stems).markdown(GUIDE.read_text(encoding="utf-8"))
     body = re.sub(r"<a class=.anchor-link.[^>]*>.*?</a>", "", body)
 
@@ -311,83 +277,59 @@ def _guide_page(nav: str, lesson_stems: set[str]) -> str:
         level = match.group(1)
         return f"<h{level} id='{teacher_guide.slug(text)}'>{match.group(3)}</h{level}>"
 
-    body = re.sub(r"<h([1-6]) id=(\"[^\"]*\"|'[^']*')>(.*?)</h\1>", heading, body, flags=re.S)
-    return _page("Teacher guide · Stem cell transplantation course", body, nav)
+    return re.sub(r"<h([1-6]) id=(\"[^\"]*\"|'[^']*')>(.*?)</h\1>", heading, body, flags=re.S)
 
 
 def build(
-    out: Path,
-    lessons: list[Path] | None = None,
-    jobs: int = 2,
-    timeout: int = 600,
-    teacher_out: Path | None = None,
+    out: Path, lessons: Sequence[Path] = (), jobs: int = 2, teacher_out: Path | None = None
 ) -> dict:
     """Execute the lessons once; write the learner edition into ``out`` (and the teacher
     edition into ``teacher_out``); return a summary."""
-    paths = sorted(lessons if lessons is not None else LESSONS.glob("*.ipynb"))
+    from markupsafe import Markup
+
+    from widgets.ui.assets import lesson_data, lesson_ids
+
+    paths = sorted(lessons or LESSONS.glob("*.ipynb"))
     if not paths:
         raise FileNotFoundError(f"no lessons in {LESSONS}")
     started = time.perf_counter()
-    notebooks = asyncio.run(_execute_all(paths, jobs, timeout))
+    with ThreadPoolExecutor(jobs) as pool:  # ``jobs`` lessons executed at once
+        notebooks = list(pool.map(_execute, paths))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     _write_assets(out)
     stems = [p.stem for p in paths]
     titles = {p.stem: _lesson_title(nb, p) for p, nb in zip(paths, notebooks, strict=True)}
-    explorers = {}
+    data = {stem: lesson_data(stem) for stem in stems if stem in lesson_ids()}
+    templates, explorers = _templates(stems, titles), {}
+    page = templates.get_template("page.html")
     for path, nb in zip(paths, notebooks, strict=True):
-        page = Page(path.stem, set(stems))
-        body = page.cells(nb)
-        live = links.binder_url("lab", lesson=f"lessons/{path.name}")
-        banner = (
-            "<p class='site-banner'>The static copy of this lesson: read it, answer the "
-            "questions and the quiz (kept in this browser), move the explorers' controls "
-            "(each setting was computed when this page was built). To run "
-            f"every control, open the <a href='{html.escape(live)}'>live lesson on Binder</a>."
-            "</p>"
+        lesson = Page(path.stem, set(stems))
+        text = page.render(
+            title=f"{titles[path.stem]} · Stem cell transplantation course",
+            body=Markup(lesson.cells(nb)),
+            current=path.stem,
+            binder=links.binder_url("lab", lesson=f"lessons/{path.name}"),
+            plots=bool(lesson.explorers),
         )
-        title = f"{titles[path.stem]} · Stem cell transplantation course"
-        nav = _nav(stems, titles, path.stem)
-        text = _page(title, banner + body, nav, plots=page.figures > 0)
         (out / f"{path.stem}.html").write_text(text, encoding="utf-8")
-        for source, name in page.media.items():
+        for source, name in lesson.media.items():
             (out / name).parent.mkdir(exist_ok=True)
             shutil.copyfile(source, out / name)
-        explorers[path.stem] = page.explorers
-    (out / "index.html").write_text(_index(titles, explorers), encoding="utf-8")
-    if GUIDE.exists():
-        guide = _guide_page(_nav(stems, titles, None), set(stems))
-        (out / "teacher-guide.html").write_text(guide, encoding="utf-8")
-    teacher_kit.write_editions(out, teacher_out, [d for s in stems if (d := _lesson_data(s))])
-    return {"lessons": stems, "seconds": round(time.perf_counter() - started, 1)}
-
-
-def _index(titles: dict[str, str], explorers: dict[str, list[tuple[str, int, int]]]) -> str:
-    """The course map (``tools/site/course-map.html``): a row per lesson."""
-    rows = []
-    for stem, shown in explorers.items():
-        minutes = _lesson_data(stem).get("minutes")
-        tags = "".join(
-            f"<li>{html.escape(title)} <span class='site-tag'>{live} of {count} controls live"
-            "</span></li>"
-            for title, live, count in shown
-        )
-        rows.append(
-            f"<tr><td>{html.escape(stem.split('-')[0])}</td>"
-            f"<td><a href='{stem}.html'>{html.escape(titles[stem])}</a></td>"
-            f"<td>{html.escape(str(minutes)) if minutes else ''}</td>"
-            f"<td><ul>{tags}</ul></td>"
-            f"<td><a href='{teacher_kit.worksheet_name(stem)}'>worksheet</a></td></tr>"
-        )
-    teacher = teacher_kit.teacher_only(
-        " For teachers: the <a href='teacher-guide.html'>teacher guide</a>, with each "
-        "lesson's class plan and the worksheets' answer key."
+        explorers[path.stem] = lesson.explorers
+    course_map = templates.get_template("course-map.html").render(
+        title="Stem cell transplantation course",
+        explorers=explorers,
+        minutes={stem: d.get("minutes") for stem, d in data.items()},
     )
-    course_map = Template((SITE / "course-map.html").read_text(encoding="utf-8"))
-    body = course_map.substitute(rows="".join(rows), teacher=teacher)
-    nav = _nav(list(explorers), titles, None)
-    return _page("Stem cell transplantation course", body, nav)
+    (out / "index.html").write_text(course_map, encoding="utf-8")
+    if GUIDE.exists():
+        title = "Teacher guide · Stem cell transplantation course"
+        guide = page.render(title=title, body=Markup(_guide_page(set(stems))))
+        (out / "teacher-guide.html").write_text(guide, encoding="utf-8")
+    teacher_kit.write_editions(out, teacher_out, list(data.values()))
+    return {"lessons": stems, "seconds": round(time.perf_counter() - started, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -397,13 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="lessons executed at once")
     parser.add_argument("lessons", nargs="*", type=Path, help="default: lessons/*.ipynb")
     args = parser.parse_args(argv)
-    teacher = args.teacher_out and args.teacher_out.resolve()
-    lessons = [p.resolve() for p in args.lessons] or None
-    summary = build(args.out.resolve(), lessons, args.jobs, teacher_out=teacher)
-    pages = len(summary["lessons"])
+    summary = build(args.out, args.lessons, args.jobs, args.teacher_out)
+    teacher = f" and with the guide to {args.teacher_out}" if args.teacher_out else ""
     print(
-        f"wrote {pages} lessons, their worksheets and the course map to {args.out} (learners)"
-        f"{f' and with the guide to {teacher}' if teacher else ''} in {summary['seconds']} s"
+        f"wrote {len(summary['lessons'])} lessons, their worksheets and the course map to "
+        f"{args.out} (learners){teacher} in {summary['seconds']} s"
     )
     return 0
 

@@ -50,18 +50,16 @@ EXPLORER_ID = re.compile(r"[a-z][a-z0-9_]{0,39}\.[a-z][a-z0-9_]{0,39}")
 _NAME_RULE = "1 to 80 letters, digits, '-' or '_' (starting with a letter or digit)"
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"'<>&\\]+")
 _PMID = re.compile(r"\d{1,9}")
-#: Control characters other than tab and newline have no place in a text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: A text: no control characters but tab and newline.
+_TEXT = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
 STAGES = ("predict", "explore", "explain")
 QUIZ_KINDS = ("choice", "numeric")
 
 
 def assets_dir() -> Path:
     """The folder of the course's data files (``COURSE_ASSETS_DIR`` overrides it)."""
-    override = os.environ.get("COURSE_ASSETS_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets"
+    course = Path(__file__).resolve().parents[2] / "assets"
+    return Path(os.environ.get("COURSE_ASSETS_DIR") or course)
 
 
 def load_toml(relative_path: str) -> dict[str, Any]:
@@ -74,8 +72,7 @@ def _load(folder: Path, relative_path: str) -> dict[str, Any]:
     """One file, read once per folder (``COURSE_ASSETS_DIR`` may point at another copy)."""
     path = folder / relative_path
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(path.read_bytes().decode())  # as tomllib.load reads it
     except FileNotFoundError:
         raise FileNotFoundError(f"course data file missing: {path}") from None
     except tomllib.TOMLDecodeError as error:
@@ -117,26 +114,21 @@ def _finite(value: Any) -> bool:
     return number and math.isfinite(value) and abs(value) <= 1e12
 
 
+def _matches(pattern: re.Pattern[str]) -> Callable[[Any], Any]:
+    return lambda v: isinstance(v, str) and pattern.fullmatch(v)
+
+
 #: Leaf kinds: (the test a value passes, what the error says it must be).
 _LEAVES: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "text": (
-        lambda v: isinstance(v, str) and not _CONTROL.search(v),
-        "text (a string without control characters)",
-    ),
-    "name": (lambda v: isinstance(v, str) and NAME_PATTERN.fullmatch(v), f"a name of {_NAME_RULE}"),
+    "text": (_matches(_TEXT), "text (a string without control characters)"),
+    "name": (_matches(NAME_PATTERN), f"a name of {_NAME_RULE}"),
     "number": (_finite, "a finite number (at most 1e12 in size)"),
     "flag": (lambda v: isinstance(v, bool), "true or false"),
-    "doi": (
-        lambda v: isinstance(v, str) and _DOI.fullmatch(v),
-        "a DOI such as 10.1056/NEJMoa2031054 (no spaces, quotes or <>)",
-    ),
+    "doi": (_matches(_DOI), "a DOI such as 10.1056/NEJMoa2031054 (no spaces, quotes or <>)"),
     "pmid": (lambda v: not isinstance(v, bool) and _PMID.fullmatch(str(v)), "a PubMed id (digits)"),
-    "explorer id": (
-        lambda v: isinstance(v, str) and EXPLORER_ID.fullmatch(v),
-        "an explorer id such as 'aplastic.engraftment'",
-    ),
+    "explorer id": (_matches(EXPLORER_ID), "an explorer id such as 'aplastic.engraftment'"),
     "setting": (  # a scenario's value for one control
-        lambda v: isinstance(v, bool) or _finite(v) or _LEAVES["name"][0](v),
+        lambda v: isinstance(v, bool) or _finite(v) or _matches(NAME_PATTERN)(v),
         "a number, true or false, or a menu value (a name)",
     ),
 }
@@ -223,16 +215,14 @@ def _check(file: str, where: str, value: Any, schema: Any) -> None:
         shown = shown[:60] + "..." if len(shown) > 80 else shown
         raise ValueError(f"{file}: {at} must be {rule}; got {shown}")
 
+    if schema is None:  # a field the course does not know
+        kinds = ((dict, {}), (list, [None]), (str, "text"), (float, "number"))
+        schema = next((schema for kind, schema in kinds if isinstance(value, kind)), None)
+        if schema is None:
+            return
     if isinstance(schema, str):
         schema = _LEAVES[schema]
-    if schema is None:  # a field the course does not know
-        if isinstance(value, dict):
-            _check(file, where, value, {})
-        elif isinstance(value, list):
-            _check(file, where, value, [None])
-        elif isinstance(value, str | float):
-            _check(file, where, value, "text" if isinstance(value, str) else "number")
-    elif isinstance(schema, tuple) and callable(schema[0]):
+    if isinstance(schema, tuple) and callable(schema[0]):
         if not schema[0](value):
             fail(schema[1], value)
     elif isinstance(schema, tuple):
@@ -249,20 +239,16 @@ def _check(file: str, where: str, value: Any, schema: Any) -> None:
         for field in schema.get("+required", ()):
             if field not in value:
                 fail("present (text)", None, f"{where}.{field}")
-        keyed = "*" in schema
-        key_kind = "explorer id" if schema.get("*key") == "explorer id" else "name"
-        label = schema.get("*key", "{where} key").replace("explorer id", "{where} key")
+        label, key_kind = schema.get("*key", "{where} key"), "name"
+        if label == "explorer id":
+            label, key_kind = "{where} key", label
         for key, item in value.items():
             _check(file, label.format(where=where), key, key_kind)
-            at = f"{where}.{key}" if where else key
-            _check(file, at, item, schema["*"] if keyed else schema.get(key))
+            _check(file, f"{where}.{key}" if where else key, item, schema.get("*", schema.get(key)))
 
 
 def check_assets(relative_path: str, data: dict[str, Any]) -> None:
-    """Check one parsed file of ``assets/`` (``relative_path`` as below ``assets/``).
-
-    Raise ``ValueError`` naming the file, the field and what it allows.
-    """
+    """Check one parsed file (``relative_path`` below ``assets/``): see the module's docstring."""
     parts = Path(relative_path).parts
     lesson = len(parts) == 2 and parts[0] == "lessons"
     schema = _SCHEMAS["lessons"] if lesson else _SCHEMAS.get(relative_path)
