@@ -21,13 +21,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "01-aplastic-anemia"
 
-__all__ = [
-    "DonorExplorer",
-    "EngraftmentExplorer",
-    "SeverityExplorer",
-    "print_engraftment_by_source",
-]
-
 COUNT = "×10⁹/L"
 
 

@@ -17,16 +17,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "04-risks"
 
-__all__ = [
-    "EbmtScoreExplorer",
-    "FitnessExplorer",
-    "GvhdStagingExplorer",
-    "InfectionTimelineExplorer",
-    "print_ebmt_outcomes",
-    "print_gvhd_grade",
-    "print_hct_ci",
-]
-
 
 # --- printed summaries for the lesson's checked cells ----------------------------------
 
