@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 from typing import Any
 
 from . import science
@@ -16,35 +15,6 @@ from .ui.controls import Check, Menu, Slider
 from .ui.explorer import Explorer, register
 
 LESSON = "04-risks"
-
-
-# --- printed summaries for the lesson's checked cells ----------------------------------
-
-
-def print_gvhd_grade(**findings: Any) -> None:
-    """Print each organ's MAGIC stage, the overall grade and the rule that decided it."""
-    r = science.assess_acute_gvhd(**findings)
-    print(f"Stages: skin {r.skin}, liver {r.liver}, upper GI {r.upper_gi}, lower GI {r.lower_gi}")
-    print(f"Overall grade {r.grade_name}: {r.rule}")
-
-
-def print_ebmt_outcomes(**patient: Any) -> None:
-    """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
-    ebmt = science.assess_ebmt(**patient)
-    listed = ", ".join(f"{science.EBMT_FACTORS[k]} {p}" for k, p in ebmt["points"].items())
-    print(f"EBMT risk score {ebmt['score']} ({listed})")
-    for outcome in ebmt["outcomes"]:
-        print(f"{outcome.cohort}, {outcome.summary}")
-
-
-def print_hct_ci(conditions: Iterable[str], age: float) -> None:
-    """Print the HCT-CI, its risk group with the published 2-year NRM, and HCT-CI/age."""
-    r = science.assess_hct_ci(conditions, age)
-    print(
-        f"HCT-CI {r['score']}: {r['group']} risk, 2-year non-relapse mortality "
-        f"{science.HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
-    )
-    print(f"HCT-CI/age {r['with_age']} (group {r['age_group']})")
 
 
 # --- 1. GVHD staging -------------------------------------------------------------------
