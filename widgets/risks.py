@@ -11,10 +11,13 @@ from .science.aplastic import engraftment_day
 from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
 from .science.risks import EBMT_ALL_DISEASES_2009, EBMT_CML_1998
 from .ui import theme
+from .ui.assets import lesson_data
 from .ui.controls import Check, Menu, Slider
 from .ui.explorer import Explorer, register
 
 LESSON = "04-risks"
+#: The explorers' tables in the lesson's TOML: there, teachers edit the words on the controls.
+_CONTENT = lesson_data(LESSON)["explorers"]
 
 
 # --- 1. GVHD staging -------------------------------------------------------------------
@@ -237,12 +240,9 @@ class InfectionTimelineExplorer(Explorer):
 
 # --- 3a. the EBMT risk score -----------------------------------------------------------
 
-_DONORS = [
-    ("HLA-identical sibling", "sibling"),
-    ("Unrelated donor", "unrelated"),
-    ("Haploidentical relative", "haploidentical"),
-    ("Cord blood", "cord_blood"),
-]
+#: The donors to choose from: the two the score defines, and two it does not.
+_DONORS = (*science.EBMT_DONORS, "haploidentical", "cord_blood")
+_DONOR_WORDS = _CONTENT["risks.ebmt_score"]["donors"]
 _STAGES = [(stage.capitalize(), stage) for stage in science.EBMT_DISEASE_STAGES]
 _SEXES = [(sex.capitalize(), sex) for sex in science.EBMT_SEXES]
 _COHORTS = ((EBMT_CML_1998, "CML 1998"), (EBMT_ALL_DISEASES_2009, "all diseases 2009"))
@@ -265,7 +265,7 @@ class EbmtScoreExplorer(Explorer):
         Menu("disease_stage", "Disease stage", _STAGES, "early", buttons=True),
         Slider("months_from_diagnosis", "Diagnosis to transplant", "months", 0, 60, 1, 6),
         Check("first_complete_remission", "In first complete remission"),
-        Menu("donor", "Donor", _DONORS, "sibling"),
+        Menu("donor", "Donor", [(_DONOR_WORDS[d], d) for d in _DONORS], "sibling"),
         Menu("donor_sex", "Donor's sex", _SEXES, "male", buttons=True),
         Menu("recipient_sex", "Patient's sex", _SEXES, "female", buttons=True),
     )
@@ -278,7 +278,7 @@ class EbmtScoreExplorer(Explorer):
     def draw(self, state):
         p, pts, score = state["patient"], state["points"], state["score"]
         if score is None:
-            donor = dict((v, k) for k, v in _DONORS)[p["donor"]].lower()
+            donor = _DONOR_WORDS[p["donor"]].lower()
             breakdown = f"age {p['age']}: score not defined for a {donor} donor"
         else:
             breakdown = (
@@ -352,42 +352,16 @@ _LUNGS = [
     ("Moderate (66-80 %) +2", "pulmonary_moderate"),
     ("Severe (≤ 65 %, or oxygen) +3", "pulmonary_severe"),
 ]
-#: A short label for each other HCT-CI condition; its full wording is shown on hover.
-_CONDITION_LABELS = {
-    "arrhythmia": "Arrhythmia",
-    "cardiac": "Heart disease",
-    "inflammatory_bowel_disease": "Crohn's or colitis",
-    "diabetes": "Diabetes",
-    "cerebrovascular": "Stroke or TIA",
-    "psychiatric": "Psychiatric illness",
-    "obesity": "Obesity",
-    "infection": "Infection",
-    "rheumatologic": "Rheumatologic",
-    "peptic_ulcer": "Peptic ulcer",
-    "renal": "Kidney disease",
-    "prior_solid_tumor": "Past solid cancer",
-    "heart_valve": "Heart valve",
-}
+#: The HCT-CI conditions with a box of their own (the liver and lung levels are in menus).
+_BOXES = [c for c in science.HCT_CI_CONDITIONS if not c.startswith(("hepatic", "pulmonary"))]
 _GROUPS = ("low", "intermediate", "high")
 _GROUP_LABELS = ("low<br>(0)", "intermediate<br>(1-2)", "high<br>(≥ 3)")
-#: Short labels for the figure; the full wording is ``science.KARNOFSKY_SCALE`` (Péus 2013).
-_KPS_SHORT = {
-    100: "normal",
-    90: "minor symptoms",
-    80: "normal activity with effort",
-    70: "cares for self, cannot work",
-    60: "needs occasional help",
-    50: "needs considerable help",
-    40: "disabled",
-    30: "severely disabled",
-    20: "very sick, in hospital",
-    10: "moribund",
-}
 
 
 def _condition_check(key: str) -> Check:
     points, label = science.HCT_CI_WEIGHTS[key]
-    return Check(key, f"{_CONDITION_LABELS[key]} +{points}", details=f"{label}: {points}")
+    words = _CONTENT["risks.fitness"]["conditions"][key]
+    return Check(key, f"{words} +{points}", details=f"{label}: {points}")
 
 
 @register
@@ -402,18 +376,12 @@ class FitnessExplorer(Explorer):
         Slider("age", "Patient's age", "years", 1, 75, 1, 45),
         Menu("liver", "Liver disease", _LIVER, "none"),
         Menu("lungs", "Lung disease (DLCO or FEV1)", _LUNGS, "none"),
-        *(_condition_check(key) for key in _CONDITION_LABELS),
+        *(_condition_check(key) for key in _BOXES),
     )
 
-    @staticmethod
-    def conditions(values: dict[str, Any]) -> list[str]:
-        """The HCT-CI condition keys the controls describe."""
-        chosen = [key for key in _CONDITION_LABELS if values[key]]
-        chosen += [values[organ] for organ in ("liver", "lungs") if values[organ] != "none"]
-        return chosen
-
     def compute(self, **values):
-        conditions = self.conditions(values)
+        conditions = [key for key in _BOXES if values[key]]
+        conditions += [values[organ] for organ in ("liver", "lungs") if values[organ] != "none"]
         return {
             "age": values["age"],
             "karnofsky": values["karnofsky"],
@@ -425,7 +393,8 @@ class FitnessExplorer(Explorer):
     def draw(self, state):
         chosen = _GROUPS.index(state["group"])
         nrm = [science.HCT_CI_NRM_2Y[g].value for g in _GROUPS]
-        levels = sorted(_KPS_SHORT, reverse=True)
+        levels = [k for k in science.KARNOFSKY_SCALE if k > 0]
+        words = self.content()["karnofsky_levels"]
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
         data = [
@@ -455,7 +424,7 @@ class FitnessExplorer(Explorer):
                 "Karnofsky levels",
                 [0] * len(levels),
                 levels,
-                [f"{k}: {_KPS_SHORT[k]}" for k in levels],
+                [f"{k}: {words[str(k)]}" for k in levels],
                 textposition="middle right",
                 xaxis="x2",
                 yaxis="y2",
