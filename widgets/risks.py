@@ -247,10 +247,6 @@ _STAGES = [(stage.capitalize(), stage) for stage in science.EBMT_DISEASE_STAGES]
 _SEXES = [(sex.capitalize(), sex) for sex in science.EBMT_SEXES]
 _COHORTS = ((EBMT_CML_1998, "CML 1998"), (EBMT_ALL_DISEASES_2009, "all diseases 2009"))
 _MEASURES = ("5-year survival", "transplant-related mortality")
-_COHORT_SIZES = (
-    "CML cohort (3,142 patients, EBMT 1989-1997)",
-    "All-diseases cohort (56,505 patients, EBMT 1980-2005)",
-)
 
 
 @register
@@ -330,13 +326,12 @@ class EbmtScoreExplorer(Explorer):
                 "donors), so none is guessed."
             )
         text = f"Age {age:g} years with these factors: EBMT risk score {state['score']}."
-        for outcome, cohort, reported in zip(
-            state["outcomes"], _COHORT_SIZES, ("0-6", "0 and 6-7"), strict=True
-        ):
+        for outcome, (cohort, _) in zip(state["outcomes"], _COHORTS, strict=True):
             if outcome.survival_5y_pct is None:
-                text += f" {cohort}: no group with this score reported (scores {reported} only)."
+                text += f" {cohort.short_name}: no group with this score reported "
+                text += f"(scores {cohort.reported} only)."
             else:
-                text += f" {cohort}, {outcome.summary}."
+                text += f" {cohort.short_name}, {outcome.summary}."
         return text
 
 
