@@ -29,9 +29,7 @@ COUNT = "×10⁹/L"
 
 def _away_from_threshold(x):
     """Where a value's words go: away from the dashed 100 % line, inside the log axis (1-2000)."""
-    if x >= 100:
-        return "middle right" if x < 400 else "middle left"
-    return "middle left" if x >= 3.5 else "middle right"
+    return "middle right" if x < 3.5 or 100 <= x < 400 else "middle left"
 
 
 @register

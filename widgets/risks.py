@@ -60,7 +60,6 @@ class GvhdStagingExplorer(Explorer):
             lower += ", severe pain or blood"
         upper = "persistent symptoms" if f["persistent_nausea"] else "none or intermittent"
         liver = f"stage {r.liver} · bilirubin {f['bilirubin_mg_dl']:.1f} mg/dL"
-        grade = {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE}
         data = [
             theme.bars(
                 "organ stage (0-4)",
@@ -75,7 +74,7 @@ class GvhdStagingExplorer(Explorer):
                 "overall grade (0-IV)",
                 [r.grade],
                 ["Overall grade"],
-                grade,
+                {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE},
                 [f"grade {r.grade_name}"],
                 orientation="h",
                 hovertemplate="%{text}<extra></extra>",
