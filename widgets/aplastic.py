@@ -95,7 +95,6 @@ class SeverityExplorer(Explorer):
         layout = theme.figure_layout(
             self.title,
             x_title="value as % of its threshold (log scale; left of 100 % = met)",
-            height=380,
             xaxis={"type": "log", "range": [0, 3.3], "tickvals": [1, 10, 100, 1000]},
             yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
             legend=theme.legend(-0.25),
@@ -327,14 +326,13 @@ class DonorExplorer(Explorer):
 
     def describe(self, state):
         n, p = state["n"], state["p"]
-        family = (
-            "With no siblings there is no chance of a matched sibling"
-            if n == 0
-            else (
+        if n == 0:
+            family = "With no siblings there is no chance of a matched sibling"
+        else:
+            family = (
                 f"With {n} full sibling{'s' if n != 1 else ''}, the chance that at least one "
                 f"is an HLA-identical match is {100 * p:.0f} % (1 − 0.75^{n})"
             )
-        )
         best, worst = (REGISTRY_MATCH_PCT[g] for g in ("White European", "African American"))
         return (
             f"{family}. A fully matched unrelated registry donor is found for {best.value:g} % "
