@@ -378,6 +378,15 @@ def test_ebmt_published_outcomes_row_by_row(score, cml, everyone):
     assert second.group == ("6-7" if score >= 6 else str(score))
 
 
+def test_ebmt_cohorts_name_their_size_and_the_scores_they_reported():
+    cml, everyone = science.EBMT_CML_1998, science.EBMT_ALL_DISEASES_2009
+    assert cml.name == "CML cohort: 3,142 patients with chronic myeloid leukaemia, EBMT 1989-1997"
+    assert cml.short_name == "CML cohort (3,142 patients, EBMT 1989-1997)"
+    assert everyone.short_name == "All-diseases cohort (56,505 patients, EBMT 1980-2005)"
+    assert cml.reported == "0-6" and sorted(cml.by_score) == [0, 1, 2, 3, 4, 5, 6]
+    assert everyone.reported == "0 and 6-7" and sorted(everyone.by_score) == [0, 6, 7]
+
+
 @pytest.mark.parametrize("score", [-1, 8, 2.5, "3", None])
 def test_ebmt_outcomes_reject_impossible_scores(score):
     with pytest.raises(ValueError, match="score"):

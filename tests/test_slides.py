@@ -48,9 +48,16 @@ def _slide_type(cell: dict) -> str | None:
 
 
 def _called_names(tree: ast.AST) -> list[str]:
+    """The functions a cell calls, but not an explorer built only to read its sentence
+    (``Explorer(...).readout_text``, as a checked cell prints it): that one is never shown."""
+    read = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "readout_text"
+    }
     names = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) and id(node) not in read:
             func = node.func
             if isinstance(func, ast.Attribute):
                 names.append(func.attr)
@@ -177,6 +184,16 @@ def test_the_rules_catch_a_crowded_slide():
     known = {"JourneyExplorer"}
     assert _slide_type(cells[2]) not in SLIDE_TYPES
     assert _explorers_in(cells[2], known) == ["JourneyExplorer"]
+    # counted: a widget shown, an explorer kept in a name; not: one built to print its sentence
+    counted = [
+        "intro.JourneyExplorer().widget",
+        "j = intro.JourneyExplorer()\nprint(j.readout_text)",
+    ]
+    for source in counted:
+        cell = {"cell_type": "code", "metadata": {}, "source": source}
+        assert _explorers_in(cell, known) == ["JourneyExplorer"], source
+    printed = "print(intro.JourneyExplorer(day=5).readout_text)"
+    assert _explorers_in({"cell_type": "code", "metadata": {}, "source": printed}, known) == []
     assert _slides(cells) == [[0], [1, 2, 3]]
     assert _is_helper(cells[3])
 

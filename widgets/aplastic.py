@@ -21,13 +21,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "01-aplastic-anemia"
 
-__all__ = [
-    "DonorExplorer",
-    "EngraftmentExplorer",
-    "SeverityExplorer",
-    "print_engraftment_by_source",
-]
-
 COUNT = "×10⁹/L"
 
 
@@ -36,9 +29,7 @@ COUNT = "×10⁹/L"
 
 def _away_from_threshold(x):
     """Where a value's words go: away from the dashed 100 % line, inside the log axis (1-2000)."""
-    if x >= 100:
-        return "middle right" if x < 400 else "middle left"
-    return "middle left" if x >= 3.5 else "middle right"
+    return "middle right" if x < 3.5 or 100 <= x < 400 else "middle left"
 
 
 @register
@@ -104,7 +95,6 @@ class SeverityExplorer(Explorer):
         layout = theme.figure_layout(
             self.title,
             x_title="value as % of its threshold (log scale; left of 100 % = met)",
-            height=380,
             xaxis={"type": "log", "range": [0, 3.3], "tickvals": [1, 10, 100, 1000]},
             yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
             legend=theme.legend(-0.25),
@@ -336,14 +326,13 @@ class DonorExplorer(Explorer):
 
     def describe(self, state):
         n, p = state["n"], state["p"]
-        family = (
-            "With no siblings there is no chance of a matched sibling"
-            if n == 0
-            else (
+        if n == 0:
+            family = "With no siblings there is no chance of a matched sibling"
+        else:
+            family = (
                 f"With {n} full sibling{'s' if n != 1 else ''}, the chance that at least one "
                 f"is an HLA-identical match is {100 * p:.0f} % (1 − 0.75^{n})"
             )
-        )
         best, worst = (REGISTRY_MATCH_PCT[g] for g in ("White European", "African American"))
         return (
             f"{family}. A fully matched unrelated registry donor is found for {best.value:g} % "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 from typing import Any
 
 from . import science
@@ -12,49 +11,13 @@ from .science.aplastic import engraftment_day
 from .science.published import GRAFT_SOURCE_LABELS, INFECTION_PHASES
 from .science.risks import EBMT_ALL_DISEASES_2009, EBMT_CML_1998
 from .ui import theme
+from .ui.assets import lesson_data
 from .ui.controls import Check, Menu, Slider
 from .ui.explorer import Explorer, register
 
 LESSON = "04-risks"
-
-__all__ = [
-    "EbmtScoreExplorer",
-    "FitnessExplorer",
-    "GvhdStagingExplorer",
-    "InfectionTimelineExplorer",
-    "print_ebmt_outcomes",
-    "print_gvhd_grade",
-    "print_hct_ci",
-]
-
-
-# --- printed summaries for the lesson's checked cells ----------------------------------
-
-
-def print_gvhd_grade(**findings: Any) -> None:
-    """Print each organ's MAGIC stage, the overall grade and the rule that decided it."""
-    r = science.assess_acute_gvhd(**findings)
-    print(f"Stages: skin {r.skin}, liver {r.liver}, upper GI {r.upper_gi}, lower GI {r.lower_gi}")
-    print(f"Overall grade {r.grade_name}: {r.rule}")
-
-
-def print_ebmt_outcomes(**patient: Any) -> None:
-    """Print a patient's EBMT risk score, its points, and what both cohorts saw at that score."""
-    ebmt = science.assess_ebmt(**patient)
-    listed = ", ".join(f"{science.EBMT_FACTORS[k]} {p}" for k, p in ebmt["points"].items())
-    print(f"EBMT risk score {ebmt['score']} ({listed})")
-    for outcome in ebmt["outcomes"]:
-        print(f"{outcome.cohort}, {outcome.summary}")
-
-
-def print_hct_ci(conditions: Iterable[str], age: float) -> None:
-    """Print the HCT-CI, its risk group with the published 2-year NRM, and HCT-CI/age."""
-    r = science.assess_hct_ci(conditions, age)
-    print(
-        f"HCT-CI {r['score']}: {r['group']} risk, 2-year non-relapse mortality "
-        f"{science.HCT_CI_NRM_2Y[r['group']].value:g} % (Sorror 2005, validation set)"
-    )
-    print(f"HCT-CI/age {r['with_age']} (group {r['age_group']})")
+#: The explorers' tables in the lesson's TOML: there, teachers edit the words on the controls.
+_CONTENT = lesson_data(LESSON)["explorers"]
 
 
 # --- 1. GVHD staging -------------------------------------------------------------------
@@ -97,7 +60,6 @@ class GvhdStagingExplorer(Explorer):
             lower += ", severe pain or blood"
         upper = "persistent symptoms" if f["persistent_nausea"] else "none or intermittent"
         liver = f"stage {r.liver} · bilirubin {f['bilirubin_mg_dl']:.1f} mg/dL"
-        grade = {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE}
         data = [
             theme.bars(
                 "organ stage (0-4)",
@@ -112,7 +74,7 @@ class GvhdStagingExplorer(Explorer):
                 "overall grade (0-IV)",
                 [r.grade],
                 ["Overall grade"],
-                grade,
+                {"color": theme.PALETTE[1], "pattern": _hatch("/"), "line": _EDGE},
                 [f"grade {r.grade_name}"],
                 orientation="h",
                 hovertemplate="%{text}<extra></extra>",
@@ -277,20 +239,13 @@ class InfectionTimelineExplorer(Explorer):
 
 # --- 3a. the EBMT risk score -----------------------------------------------------------
 
-_DONORS = [
-    ("HLA-identical sibling", "sibling"),
-    ("Unrelated donor", "unrelated"),
-    ("Haploidentical relative", "haploidentical"),
-    ("Cord blood", "cord_blood"),
-]
+#: The donors to choose from: the two the score defines, and two it does not.
+_DONORS = (*science.EBMT_DONORS, "haploidentical", "cord_blood")
+_DONOR_WORDS = _CONTENT["risks.ebmt_score"]["donors"]
 _STAGES = [(stage.capitalize(), stage) for stage in science.EBMT_DISEASE_STAGES]
 _SEXES = [(sex.capitalize(), sex) for sex in science.EBMT_SEXES]
 _COHORTS = ((EBMT_CML_1998, "CML 1998"), (EBMT_ALL_DISEASES_2009, "all diseases 2009"))
 _MEASURES = ("5-year survival", "transplant-related mortality")
-_COHORT_SIZES = (
-    "CML cohort (3,142 patients, EBMT 1989-1997)",
-    "All-diseases cohort (56,505 patients, EBMT 1980-2005)",
-)
 
 
 @register
@@ -305,7 +260,7 @@ class EbmtScoreExplorer(Explorer):
         Menu("disease_stage", "Disease stage", _STAGES, "early", buttons=True),
         Slider("months_from_diagnosis", "Diagnosis to transplant", "months", 0, 60, 1, 6),
         Check("first_complete_remission", "In first complete remission"),
-        Menu("donor", "Donor", _DONORS, "sibling"),
+        Menu("donor", "Donor", [(_DONOR_WORDS[d], d) for d in _DONORS], "sibling"),
         Menu("donor_sex", "Donor's sex", _SEXES, "male", buttons=True),
         Menu("recipient_sex", "Patient's sex", _SEXES, "female", buttons=True),
     )
@@ -318,7 +273,7 @@ class EbmtScoreExplorer(Explorer):
     def draw(self, state):
         p, pts, score = state["patient"], state["points"], state["score"]
         if score is None:
-            donor = dict((v, k) for k, v in _DONORS)[p["donor"]].lower()
+            donor = _DONOR_WORDS[p["donor"]].lower()
             breakdown = f"age {p['age']}: score not defined for a {donor} donor"
         else:
             breakdown = (
@@ -370,13 +325,12 @@ class EbmtScoreExplorer(Explorer):
                 "donors), so none is guessed."
             )
         text = f"Age {age:g} years with these factors: EBMT risk score {state['score']}."
-        for outcome, cohort, reported in zip(
-            state["outcomes"], _COHORT_SIZES, ("0-6", "0 and 6-7"), strict=True
-        ):
+        for outcome, (cohort, _) in zip(state["outcomes"], _COHORTS, strict=True):
             if outcome.survival_5y_pct is None:
-                text += f" {cohort}: no group with this score reported (scores {reported} only)."
+                text += f" {cohort.short_name}: no group with this score reported "
+                text += f"(scores {cohort.reported} only)."
             else:
-                text += f" {cohort}, {outcome.summary}."
+                text += f" {cohort.short_name}, {outcome.summary}."
         return text
 
 
@@ -392,42 +346,16 @@ _LUNGS = [
     ("Moderate (66-80 %) +2", "pulmonary_moderate"),
     ("Severe (≤ 65 %, or oxygen) +3", "pulmonary_severe"),
 ]
-#: A short label for each other HCT-CI condition; its full wording is shown on hover.
-_CONDITION_LABELS = {
-    "arrhythmia": "Arrhythmia",
-    "cardiac": "Heart disease",
-    "inflammatory_bowel_disease": "Crohn's or colitis",
-    "diabetes": "Diabetes",
-    "cerebrovascular": "Stroke or TIA",
-    "psychiatric": "Psychiatric illness",
-    "obesity": "Obesity",
-    "infection": "Infection",
-    "rheumatologic": "Rheumatologic",
-    "peptic_ulcer": "Peptic ulcer",
-    "renal": "Kidney disease",
-    "prior_solid_tumor": "Past solid cancer",
-    "heart_valve": "Heart valve",
-}
+#: The HCT-CI conditions with a box of their own (the liver and lung levels are in menus).
+_BOXES = [c for c in science.HCT_CI_CONDITIONS if not c.startswith(("hepatic", "pulmonary"))]
 _GROUPS = ("low", "intermediate", "high")
 _GROUP_LABELS = ("low<br>(0)", "intermediate<br>(1-2)", "high<br>(≥ 3)")
-#: Short labels for the figure; the full wording is ``science.KARNOFSKY_SCALE`` (Péus 2013).
-_KPS_SHORT = {
-    100: "normal",
-    90: "minor symptoms",
-    80: "normal activity with effort",
-    70: "cares for self, cannot work",
-    60: "needs occasional help",
-    50: "needs considerable help",
-    40: "disabled",
-    30: "severely disabled",
-    20: "very sick, in hospital",
-    10: "moribund",
-}
 
 
 def _condition_check(key: str) -> Check:
     points, label = science.HCT_CI_WEIGHTS[key]
-    return Check(key, f"{_CONDITION_LABELS[key]} +{points}", details=f"{label}: {points}")
+    words = _CONTENT["risks.fitness"]["conditions"][key]
+    return Check(key, f"{words} +{points}", details=f"{label}: {points}")
 
 
 @register
@@ -442,18 +370,12 @@ class FitnessExplorer(Explorer):
         Slider("age", "Patient's age", "years", 1, 75, 1, 45),
         Menu("liver", "Liver disease", _LIVER, "none"),
         Menu("lungs", "Lung disease (DLCO or FEV1)", _LUNGS, "none"),
-        *(_condition_check(key) for key in _CONDITION_LABELS),
+        *(_condition_check(key) for key in _BOXES),
     )
 
-    @staticmethod
-    def conditions(values: dict[str, Any]) -> list[str]:
-        """The HCT-CI condition keys the controls describe."""
-        chosen = [key for key in _CONDITION_LABELS if values[key]]
-        chosen += [values[organ] for organ in ("liver", "lungs") if values[organ] != "none"]
-        return chosen
-
     def compute(self, **values):
-        conditions = self.conditions(values)
+        conditions = [key for key in _BOXES if values[key]]
+        conditions += [values[organ] for organ in ("liver", "lungs") if values[organ] != "none"]
         return {
             "age": values["age"],
             "karnofsky": values["karnofsky"],
@@ -465,7 +387,8 @@ class FitnessExplorer(Explorer):
     def draw(self, state):
         chosen = _GROUPS.index(state["group"])
         nrm = [science.HCT_CI_NRM_2Y[g].value for g in _GROUPS]
-        levels = sorted(_KPS_SHORT, reverse=True)
+        levels = [k for k in science.KARNOFSKY_SCALE if k > 0]
+        words = self.content()["karnofsky_levels"]
         left, right = [0.0, 0.45], [0.6, 1.0]
         title = {"y": 1.0, "xanchor": "center", "yanchor": "bottom"}
         data = [
@@ -495,7 +418,7 @@ class FitnessExplorer(Explorer):
                 "Karnofsky levels",
                 [0] * len(levels),
                 levels,
-                [f"{k}: {_KPS_SHORT[k]}" for k in levels],
+                [f"{k}: {words[str(k)]}" for k in levels],
                 textposition="middle right",
                 xaxis="x2",
                 yaxis="y2",

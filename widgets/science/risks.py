@@ -348,18 +348,36 @@ def ebmt_score(
 class EbmtCohort:
     """A published cohort's outcomes by EBMT score (5-year survival and TRM, in %)."""
 
-    name: str
+    label: str
+    patients: int
+    disease: str
+    years: str
     source: str
     #: score -> (5-year overall survival %, transplant-related mortality %), where reported.
     by_score: Mapping[int, tuple[float, float]]
     #: how the published groups map onto scores, e.g. {6: "6-7"}.
     group_labels: Mapping[int, str]
+    #: The scores it reported, in words.
+    reported: str
+
+    @property
+    def name(self) -> str:
+        """Who the cohort was: its size, disease and years."""
+        return f"{self.label}: {self.patients:,} patients with {self.disease}, EBMT {self.years}"
+
+    @property
+    def short_name(self) -> str:
+        """The cohort, its size and years, in brackets."""
+        return f"{self.label} ({self.patients:,} patients, EBMT {self.years})"
 
 
 #: Chronic myeloid leukaemia, EBMT 1989-1997, n = 3,142 (Gratwohl et al., Lancet 1998).
 #: Scores 0..6; the abstract reports no separate group for score 7.
 EBMT_CML_1998 = EbmtCohort(
-    name="CML cohort: 3,142 patients with chronic myeloid leukaemia, EBMT 1989-1997",
+    label="CML cohort",
+    patients=3142,
+    disease="chronic myeloid leukaemia",
+    years="1989-1997",
     source="gratwohl1998",
     by_score=MappingProxyType(
         {
@@ -373,15 +391,20 @@ EBMT_CML_1998 = EbmtCohort(
         }
     ),
     group_labels=MappingProxyType({}),
+    reported="0-6",
 )
 
 #: All haematological diseases, EBMT 1980-2005, n = 56,505 (Gratwohl et al., Cancer 2009):
 #: the abstract reports score 0 and scores 6-7 only.
 EBMT_ALL_DISEASES_2009 = EbmtCohort(
-    name="All-diseases cohort: 56,505 patients with blood disorders, EBMT 1980-2005",
+    label="All-diseases cohort",
+    patients=56505,
+    disease="blood disorders",
+    years="1980-2005",
     source="gratwohl2009",
     by_score=MappingProxyType({0: (71.0, 15.0), 6: (24.0, 47.0), 7: (24.0, 47.0)}),
     group_labels=MappingProxyType({6: "6-7", 7: "6-7"}),
+    reported="0 and 6-7",
 )
 
 
