@@ -12,14 +12,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "02-autoimmune-reset"
 
-__all__ = [
-    "EarlyRiskExplorer",
-    "ResetExplorer",
-    "TrialsExplorer",
-    "print_reset_summary",
-    "print_trial_intervals",
-]
-
 
 def _interval(bounds: tuple[float, float]) -> str:
     return f"{100 * bounds[0]:.1f}–{100 * bounds[1]:.1f} %"

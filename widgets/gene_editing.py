@@ -13,15 +13,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "03-gene-editing"
 
-__all__ = [
-    "EditedAllelesExplorer",
-    "RedCellChimerismExplorer",
-    "SelectiveAdvantageExplorer",
-    "print_allele_table",
-    "print_red_cell_thresholds",
-    "print_workflow",
-]
-
 _HEALTHY_DAYS, _SICKLE_DAYS = science.NORMAL_RBC_LIFESPAN_DAYS, science.SICKLE_RBC_LIFESPAN_DAYS
 _THRESHOLDS = science.MYELOID_CHIMERISM_THRESHOLDS
 #: The learner's setting on a curve: large markers of the third series.

@@ -14,13 +14,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "00-introduction"
 
-__all__ = [
-    "JourneyExplorer",
-    "LineageExplorer",
-    "TransplantChoiceExplorer",
-    "print_recovery_summary",
-]
-
 
 def print_recovery_summary() -> None:
     """Print the published median recovery days by graft source, one line each."""
