@@ -232,7 +232,7 @@ def test_every_explorer_has_a_short_caption_and_an_about_text(explorer_id):
     tables = lesson_data(cls.lesson).get("explorers", {})
     assert explorer_id in tables, f"{cls.lesson}.toml has no [explorers.{explorer_id!r}]"
     texts = tables[explorer_id]
-    fields = {"title", "sources", "caption", "about", "scenarios"}
+    fields = {"title", "sources", "caption", "about", "scenarios", "nodes"}
     assert {"title", "caption", "about"} <= set(texts) <= fields
     assert 0 < wordcount.count_words(texts["caption"]) <= 60
     assert wordcount.count_words(texts["about"]) > wordcount.count_words(texts["caption"])

@@ -176,30 +176,24 @@ class JourneyExplorer(Explorer):
         )
 
 
-#: The decision tree: node id -> ((x, y), label, where the label sits, clear of the branches).
+#: The decision tree: node id -> ((x, y), where its label sits, clear of the branches); the
+#: labels are the lesson's words (``nodes`` in its TOML).
 _NODES = {
-    "disease": ((0.0, 3.0), "Is the disease in the<br>stem cells themselves?", "top center"),
-    "own_cells": (
-        (2.0, 2.0),
-        "Can the patient's<br>own stem cells be<br>collected healthy?",
-        "top right",
-    ),
-    "donor": ((-1.0, 1.0), "Is a matched donor<br>available?", "top left"),
-    "autologous": ((3.0, 0.0), "AUTOLOGOUS<br>(own cells back)", "bottom center"),
-    "allogeneic": ((-2.0, 0.0), "ALLOGENEIC<br>(matched donor)", "bottom center"),
-    "alternative": (
-        (0.6, 0.0),
-        "ALLOGENEIC, alternative donor<br>(haploidentical, cord)<br>or gene therapy",
-        "bottom center",
-    ),
+    "disease": ((0.0, 3.0), "top center"),
+    "own_cells": ((2.0, 2.0), "top right"),
+    "donor": ((-1.0, 1.0), "top left"),
+    "autologous": ((3.0, 0.0), "bottom center"),
+    "allogeneic": ((-2.0, 0.0), "bottom center"),
+    "alternative": ((0.6, 0.0), "bottom center"),
 }
 
 
-def _nodes(name, keys, symbol, index):
-    """The decision tree's nodes ``keys`` as one named trace."""
-    points, labels, where = theme.columns([_NODES[k] for k in keys], 3)
+def _nodes(name, keys, labels, symbol, index):
+    """The decision tree's nodes ``keys`` as one named trace, with their ``labels``."""
+    points, where = theme.columns([_NODES[k] for k in keys], 2)
     marker = theme.marker_style(index, symbol=symbol, size=16)
-    return theme.points(name, *theme.columns(points, 2), marker, labels, textposition=where)
+    text = [labels[k] for k in keys]
+    return theme.points(name, *theme.columns(points, 2), marker, text, textposition=where)
 
 
 def _yes_no(name, label, value):
@@ -231,10 +225,11 @@ class TransplantChoiceExplorer(Explorer):
                 answers.append(theme.label(f"<i>{answer}</i>", *middle, 1.0, bgcolor="#ffffff"))
         path = [_NODES[node][0] for node in state.path]
         line = {"color": theme.PALETTE[1], "width": 6}
+        labels = self.content()["nodes"]
         data = [
             *_tree(edges, "this patient's path", path, line=line),
-            _nodes("question", ["disease", "own_cells", "donor"], "diamond", 0),
-            _nodes("transplant", ["autologous", "allogeneic", "alternative"], "square", 2),
+            _nodes("question", ["disease", "own_cells", "donor"], labels, "diamond", 0),
+            _nodes("transplant", ["autologous", "allogeneic", "alternative"], labels, "square", 2),
         ]
         layout = _diagram_layout(self.title, [-3.2, 4.4], [-1.1, 3.8])
         return {"data": data, "layout": {**layout, "annotations": answers}}
