@@ -26,8 +26,7 @@ def print_recovery_summary() -> None:
 
 def _tree(edges, path_name, path, **path_style):
     """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
-    xs = [x for (x0, _), (x1, _) in edges for x in (x0, x1, None)]
-    ys = [y for (_, y0), (_, y1) in edges for y in (y0, y1, None)]
+    xs, ys = theme.columns([end for edge in edges for end in (*edge, (None, None))], 2)
     grey = {"color": "#999999", "width": 1.5}
     return [
         theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
@@ -85,7 +84,7 @@ class LineageExplorer(Explorer):
         route = [pos[c] for c in state["path"]]
         branches, path = _tree(edges, "path to your cell", route, mode="lines+markers", **on_path)
         lines = []
-        for index, line in enumerate(["stem cell", "progenitor", "myeloid", "lymphoid"]):
+        for index, line in enumerate(dict.fromkeys(c["line"] for c in cells.values())):
             keys = [k for k, c in cells.items() if c["line"] == line]
             marker = theme.marker_style(index, size=14)
             labels = [text[k] for k in keys]
@@ -118,7 +117,6 @@ class JourneyExplorer(Explorer):
     main_control = "day"
     controls = (
         GRAFT_MENU,
-        # The chart's day axis is logarithmic: the slider too (every day of the first month).
         Slider("day", "Day after infusion", "days", 1, 365, 1, 10, stops=DAY_STOPS),
     )
 
@@ -219,9 +217,8 @@ class TransplantChoiceExplorer(Explorer):
         edges, answers = [], []  # answers: "yes" or "no" halfway along each branch
         for question, ends in science.TRANSPLANT_QUESTIONS.items():
             for end, answer in zip(ends, ("yes", "no"), strict=True):
-                (x0, y0), (x1, y1) = _NODES[question][0], _NODES[end][0]
-                edges.append(((x0, y0), (x1, y1)))
-                middle = (x0 + x1) / 2, (y0 + y1) / 2
+                edges.append((_NODES[question][0], _NODES[end][0]))
+                middle = [(a + b) / 2 for a, b in zip(*edges[-1], strict=True)]
                 answers.append(theme.label(f"<i>{answer}</i>", *middle, 1.0, bgcolor="#ffffff"))
         path = [_NODES[node][0] for node in state.path]
         line = {"color": theme.PALETTE[1], "width": 6}
