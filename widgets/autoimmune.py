@@ -165,11 +165,10 @@ class TrialsExplorer(Explorer):
             lows, highs = 100.0 * np.array([bounds for _, bounds in pairs]).T
             rows = [y - row for row in range(len(pairs))]  # transplant, then comparator
             text = [f"{arm.events}/{arm.patients}" for arm, _ in pairs]
-            colour = theme.PALETTE[colour]
-            marker = {"color": colour, "symbol": symbol, "size": 12}
+            marker = theme.marker_style(colour, symbol=symbol, size=12)
             spread = {"array": highs - shares, "arrayminus": shares - lows, "thickness": thickness}
-            error_x = {"type": "data", "symmetric": False, "color": colour, "width": 8, **spread}
-            style = {"textposition": position, "error_x": error_x}
+            error_x = {"type": "data", "symmetric": False, "color": marker["color"], "width": 8}
+            style = {"textposition": position, "error_x": error_x | spread}
             traces.append(theme.points(name, shares, rows, marker, text, **style))
         layout = theme.figure_layout(
             self.title,
