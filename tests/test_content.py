@@ -233,6 +233,7 @@ def test_every_explorer_has_a_short_caption_and_an_about_text(explorer_id):
     assert explorer_id in tables, f"{cls.lesson}.toml has no [explorers.{explorer_id!r}]"
     texts = tables[explorer_id]
     fields = {"title", "sources", "caption", "about", "scenarios"}
+    fields |= {"nodes"}  # words on lesson 00's decision tree
     fields |= {"donors", "conditions", "karnofsky_levels"}  # words on lesson 04's controls
     assert {"title", "caption", "about"} <= set(texts) <= fields
     assert 0 < wordcount.count_words(texts["caption"]) <= 60

@@ -199,6 +199,15 @@ def test_transplant_choice_explorer_follows_the_answers():
     assert len(explorer.trace("this patient's path")["x"]) == 3
 
 
+def test_the_lesson_names_every_node_of_the_decision_tree():
+    nodes = set(science.TRANSPLANT_QUESTIONS).union(*science.TRANSPLANT_QUESTIONS.values())
+    labels = intro.TransplantChoiceExplorer.content()["nodes"]
+    assert set(labels) == nodes and all(labels.values())
+    figure = intro.TransplantChoiceExplorer().figure
+    shown = [text for trace in figure["data"] for text in trace.get("text") or []]
+    assert sorted(shown) == sorted(labels.values())
+
+
 @pytest.mark.parametrize(
     "cls", [intro.LineageExplorer, intro.JourneyExplorer, intro.TransplantChoiceExplorer]
 )

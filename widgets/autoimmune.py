@@ -12,14 +12,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "02-autoimmune-reset"
 
-__all__ = [
-    "EarlyRiskExplorer",
-    "ResetExplorer",
-    "TrialsExplorer",
-    "print_reset_summary",
-    "print_trial_intervals",
-]
-
 
 def _interval(bounds: tuple[float, float]) -> str:
     return f"{100 * bounds[0]:.1f}–{100 * bounds[1]:.1f} %"
@@ -55,7 +47,6 @@ def print_reset_summary() -> None:
 
 
 _THIN = {"color": "#999999", "dash": "solid", "width": 1}
-_THIN_DASHED = {**_THIN, "dash": "dash"}
 
 
 def _guide(name: str, x: float | None, top: float, label: str, side: str = "bottom right"):
@@ -125,23 +116,18 @@ class ResetExplorer(Explorer):
         return {"data": data, "layout": layout}
 
     def describe(self, state):
-        left, level = 100.0 * (1.0 - state.intensity), state.disease_level
-        if state.rebound_month is None:
-            memory = (
-                f"self-reactive memory cells regrow from {left:.1f} % to at most "
-                f"{np.max(state.memory):.2f}× their old level and stay below the disease level "
-                f"({level:g}×) for 36 months"
-            )
-        elif state.rebound_month == 0.0:
-            memory = (
-                f"{left:.1f} % of self-reactive memory cells survive, above the disease level "
-                f"({level:g}×): the reset never switches the disease off"
-            )
+        left, rebound = 100.0 * (1.0 - state.intensity), state.rebound_month
+        level = f"the disease level ({state.disease_level:g}×)"
+        regrow = f"self-reactive memory cells regrow from {left:.1f} %"
+        if rebound is None:
+            peak = np.max(state.memory)
+            memory = f"{regrow} to at most {peak:.2f}× their old level and stay below {level}"
+            memory += " for 36 months"
+        elif rebound == 0.0:
+            memory = f"{left:.1f} % of self-reactive memory cells survive, above {level}"
+            memory += ": the reset never switches the disease off"
         else:
-            memory = (
-                f"self-reactive memory cells regrow from {left:.1f} % and regain the disease "
-                f"level ({level:g}×) at month {state.rebound_month:.1f}"
-            )
+            memory = f"{regrow} and regain {level} at month {rebound:.1f}"
         recovery = state.diversity_recovery_month
         when = f"by month {recovery:.1f}" if recovery <= 36 else "only after month 36"
         return (
@@ -179,11 +165,10 @@ class TrialsExplorer(Explorer):
             lows, highs = 100.0 * np.array([bounds for _, bounds in pairs]).T
             rows = [y - row for row in range(len(pairs))]  # transplant, then comparator
             text = [f"{arm.events}/{arm.patients}" for arm, _ in pairs]
-            colour = theme.PALETTE[colour]
-            marker = {"color": colour, "symbol": symbol, "size": 12}
+            marker = theme.marker_style(colour, symbol=symbol, size=12)
             spread = {"array": highs - shares, "arrayminus": shares - lows, "thickness": thickness}
-            error_x = {"type": "data", "symmetric": False, "color": colour, "width": 8, **spread}
-            style = {"textposition": position, "error_x": error_x}
+            error_x = {"type": "data", "symmetric": False, "color": marker["color"], "width": 8}
+            style = {"textposition": position, "error_x": error_x | spread}
             traces.append(theme.points(name, shares, rows, marker, text, **style))
         layout = theme.figure_layout(
             self.title,
@@ -244,7 +229,7 @@ class EarlyRiskExplorer(Explorer):
         published = science.ASTIS_HAZARD_RATIOS[state.outcome]
         ratios = [(t, hazard_ratio.value) for t, hazard_ratio in published if t <= horizon]
         span = [0, science.ASTIS_HORIZON_MAX_MONTHS]
-        no_difference = {"line": _THIN_DASHED, "showlegend": False}
+        no_difference = {"line": {**_THIN, "dash": "dash"}, "showlegend": False}
         log_ratio = {"type": "log", "range": [np.log10(0.2), np.log10(3.0)], "domain": [0.0, 0.3]}
         hazard_ratio_panel = [
             theme.line("hazard ratio, joined (assumed)", months, state.hazard_ratio, 3),

@@ -1,5 +1,4 @@
-"""Lesson 03's explorers: edited alleles, how many corrected cells are enough, selective
-advantage; and the printed summaries the lesson keeps."""
+"""Lesson 03's explorers: edited alleles, enough corrected cells, selective advantage."""
 
 from __future__ import annotations
 
@@ -13,17 +12,7 @@ from .ui.explorer import Explorer, register
 
 LESSON = "03-gene-editing"
 
-__all__ = [
-    "EditedAllelesExplorer",
-    "RedCellChimerismExplorer",
-    "SelectiveAdvantageExplorer",
-    "print_allele_table",
-    "print_red_cell_thresholds",
-    "print_workflow",
-]
-
 _HEALTHY_DAYS, _SICKLE_DAYS = science.NORMAL_RBC_LIFESPAN_DAYS, science.SICKLE_RBC_LIFESPAN_DAYS
-_THRESHOLDS = science.MYELOID_CHIMERISM_THRESHOLDS
 #: The learner's setting on a curve: large markers of the third series.
 _YOU = theme.marker_style(2, size=14)
 
@@ -59,20 +48,19 @@ def print_workflow() -> None:
 
 def print_allele_table(fractions: tuple[float, ...] = (0.5, 0.68, 0.8, 0.9)) -> None:
     """Print the shares of cells with 0, 1 and 2 edited copies for a few editing levels."""
-    print("alleles edited | no edited copy | one copy | both copies | at least one")
+    header = ("alleles edited", "no edited copy", "one copy", "both copies", "at least one")
+    print(" | ".join(header))
     for p in fractions:
         d = science.allele_distribution(p)
-        print(
-            f"{_pct(p):>14} | {_pct(d.unedited):>14} | {_pct(d.one_allele):>8} | "
-            f"{_pct(d.both_alleles):>11} | {_pct(d.at_least_one):>12}"
-        )
+        shares = (p, d.unedited, d.one_allele, d.both_alleles, d.at_least_one)
+        print(" | ".join(f"{_pct(s):>{len(h)}}" for s, h in zip(shares, header, strict=True)))
 
 
 def print_red_cell_thresholds() -> None:
     """Print the share of healthy red cells at the published chimerism thresholds."""
     healthy, sickle = _HEALTHY_DAYS.value, _SICKLE_DAYS.value
     print(f"Healthy red cells live {healthy:g} days, sickle red cells {sickle:g} days.")
-    for threshold, outcome in _THRESHOLDS:
+    for threshold, outcome in science.MYELOID_CHIMERISM_THRESHOLDS:
         share = science.donor_red_cell_fraction(threshold.value)
         print(
             f"{_pct(threshold.value)} myeloid chimerism -> {_pct(share)} healthy red cells: "
@@ -150,9 +138,8 @@ class RedCellChimerismExplorer(Explorer):
     def compute(
         self, *, myeloid_chimerism_percent, healthy_rbc_lifespan_days, sickle_rbc_lifespan_days
     ):
-        chimerism = myeloid_chimerism_percent / 100.0
         lifespans = healthy_rbc_lifespan_days, sickle_rbc_lifespan_days
-        return science.red_cell_chimerism(chimerism, *lifespans)
+        return science.red_cell_chimerism(myeloid_chimerism_percent / 100.0, *lifespans)
 
     def draw(self, state):
         x, y = 100 * state.myeloid_chimerism, 100 * state.healthy_share
@@ -168,7 +155,7 @@ class RedCellChimerismExplorer(Explorer):
             theme.points("your patient", [x], [y], _YOU, hovertemplate=hover),
         ]
         shapes, labels = [], []  # each published threshold: a line, its outcome in two lines
-        for i, (threshold, outcome) in enumerate(_THRESHOLDS):
+        for i, (threshold, outcome) in enumerate(science.MYELOID_CHIMERISM_THRESHOLDS):
             at, cited = 100 * threshold.value, short_citation(threshold.source)
             text = f"{_pct(threshold.value)}: {outcome.replace(' ', '<br>', 1)}<br>({cited})"
             shapes.append(_vertical(at, theme.DASHES[i + 2]))

@@ -14,13 +14,6 @@ from .ui.explorer import Explorer, register
 
 LESSON = "00-introduction"
 
-__all__ = [
-    "JourneyExplorer",
-    "LineageExplorer",
-    "TransplantChoiceExplorer",
-    "print_recovery_summary",
-]
-
 
 def print_recovery_summary() -> None:
     """Print the published median recovery days by graft source, one line each."""
@@ -33,8 +26,7 @@ def print_recovery_summary() -> None:
 
 def _tree(edges, path_name, path, **path_style):
     """A tree's grey edges (pairs of (x, y) points) and a highlighted path (points) through it."""
-    xs = [x for (x0, _), (x1, _) in edges for x in (x0, x1, None)]
-    ys = [y for (_, y0), (_, y1) in edges for y in (y0, y1, None)]
+    xs, ys = theme.columns([end for edge in edges for end in (*edge, (None, None))], 2)
     grey = {"color": "#999999", "width": 1.5}
     return [
         theme.line("branches", xs, ys, 0, line=grey, hoverinfo="skip", showlegend=False),
@@ -92,7 +84,7 @@ class LineageExplorer(Explorer):
         route = [pos[c] for c in state["path"]]
         branches, path = _tree(edges, "path to your cell", route, mode="lines+markers", **on_path)
         lines = []
-        for index, line in enumerate(["stem cell", "progenitor", "myeloid", "lymphoid"]):
+        for index, line in enumerate(dict.fromkeys(c["line"] for c in cells.values())):
             keys = [k for k, c in cells.items() if c["line"] == line]
             marker = theme.marker_style(index, size=14)
             labels = [text[k] for k in keys]
@@ -125,7 +117,6 @@ class JourneyExplorer(Explorer):
     main_control = "day"
     controls = (
         GRAFT_MENU,
-        # The chart's day axis is logarithmic: the slider too (every day of the first month).
         Slider("day", "Day after infusion", "days", 1, 365, 1, 10, stops=DAY_STOPS),
     )
 
@@ -183,30 +174,24 @@ class JourneyExplorer(Explorer):
         )
 
 
-#: The decision tree: node id -> ((x, y), label, where the label sits, clear of the branches).
+#: The decision tree: node id -> ((x, y), where its label sits, clear of the branches); the
+#: labels are the lesson's words (``nodes`` in its TOML).
 _NODES = {
-    "disease": ((0.0, 3.0), "Is the disease in the<br>stem cells themselves?", "top center"),
-    "own_cells": (
-        (2.0, 2.0),
-        "Can the patient's<br>own stem cells be<br>collected healthy?",
-        "top right",
-    ),
-    "donor": ((-1.0, 1.0), "Is a matched donor<br>available?", "top left"),
-    "autologous": ((3.0, 0.0), "AUTOLOGOUS<br>(own cells back)", "bottom center"),
-    "allogeneic": ((-2.0, 0.0), "ALLOGENEIC<br>(matched donor)", "bottom center"),
-    "alternative": (
-        (0.6, 0.0),
-        "ALLOGENEIC, alternative donor<br>(haploidentical, cord)<br>or gene therapy",
-        "bottom center",
-    ),
+    "disease": ((0.0, 3.0), "top center"),
+    "own_cells": ((2.0, 2.0), "top right"),
+    "donor": ((-1.0, 1.0), "top left"),
+    "autologous": ((3.0, 0.0), "bottom center"),
+    "allogeneic": ((-2.0, 0.0), "bottom center"),
+    "alternative": ((0.6, 0.0), "bottom center"),
 }
 
 
-def _nodes(name, keys, symbol, index):
-    """The decision tree's nodes ``keys`` as one named trace."""
-    points, labels, where = theme.columns([_NODES[k] for k in keys], 3)
+def _nodes(name, keys, labels, symbol, index):
+    """The decision tree's nodes ``keys`` as one named trace, with their ``labels``."""
+    points, where = theme.columns([_NODES[k] for k in keys], 2)
     marker = theme.marker_style(index, symbol=symbol, size=16)
-    return theme.points(name, *theme.columns(points, 2), marker, labels, textposition=where)
+    text = [labels[k] for k in keys]
+    return theme.points(name, *theme.columns(points, 2), marker, text, textposition=where)
 
 
 def _yes_no(name, label, value):
@@ -232,16 +217,16 @@ class TransplantChoiceExplorer(Explorer):
         edges, answers = [], []  # answers: "yes" or "no" halfway along each branch
         for question, ends in science.TRANSPLANT_QUESTIONS.items():
             for end, answer in zip(ends, ("yes", "no"), strict=True):
-                (x0, y0), (x1, y1) = _NODES[question][0], _NODES[end][0]
-                edges.append(((x0, y0), (x1, y1)))
-                middle = (x0 + x1) / 2, (y0 + y1) / 2
+                edges.append((_NODES[question][0], _NODES[end][0]))
+                middle = [(a + b) / 2 for a, b in zip(*edges[-1], strict=True)]
                 answers.append(theme.label(f"<i>{answer}</i>", *middle, 1.0, bgcolor="#ffffff"))
         path = [_NODES[node][0] for node in state.path]
         line = {"color": theme.PALETTE[1], "width": 6}
+        labels = self.content()["nodes"]
         data = [
             *_tree(edges, "this patient's path", path, line=line),
-            _nodes("question", ["disease", "own_cells", "donor"], "diamond", 0),
-            _nodes("transplant", ["autologous", "allogeneic", "alternative"], "square", 2),
+            _nodes("question", ["disease", "own_cells", "donor"], labels, "diamond", 0),
+            _nodes("transplant", ["autologous", "allogeneic", "alternative"], labels, "square", 2),
         ]
         layout = _diagram_layout(self.title, [-3.2, 4.4], [-1.1, 3.8])
         return {"data": data, "layout": {**layout, "annotations": answers}}
